@@ -1,0 +1,5 @@
+import sys
+
+from mmsynth.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per ``mmsynth`` subcommand (see mmsynth.cli)."""

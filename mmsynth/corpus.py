@@ -1,0 +1,133 @@
+"""The corpus folder of DESIGN.md: ``manifest.json``, ``data/*.jsonl`` shards, ``images/``.
+
+Readers (validate, export, bench, train, llavar) go through :func:`iter_records`, which
+names the shard and line of anything corrupt; writers write whole shards atomically.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import io
+import platform
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from PIL import Image
+
+from mmsynth import __version__
+from mmsynth.errors import UserError
+from mmsynth.io import atomic_write_bytes, atomic_write_json, atomic_write_jsonl, read_json, read_jsonl
+from mmsynth.record import validate_record
+
+MANIFEST = "manifest.json"
+DATA_DIR = "data"
+IMAGES_DIR = "images"
+TRACKED_PACKAGES = ("numpy", "pillow", "matplotlib", "networkx", "pyyaml", "torch", "transformers",
+                    "peft", "easyocr", "open_clip_torch", "datasets", "webdataset")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python, mmsynth and the installed dependencies, for the manifest."""
+    out = {"python": platform.python_version(), "mmsynth": __version__}
+    for name in TRACKED_PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def command_line() -> str:
+    return " ".join(["mmsynth"] + sys.argv[1:])
+
+
+def require_corpus(root: str | Path) -> Path:
+    """The corpus root, or a UserError saying why it is not one."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UserError(f"{root}: no such corpus folder")
+    if not (root / DATA_DIR).is_dir():
+        raise UserError(f"{root}: not a corpus (no {DATA_DIR}/ folder)")
+    return root
+
+
+def read_manifest(root: str | Path) -> dict:
+    path = Path(root) / MANIFEST
+    return read_json(path) if path.exists() else {}
+
+
+def write_manifest(root: str | Path, manifest: dict) -> None:
+    atomic_write_json(Path(root) / MANIFEST, manifest)
+
+
+def shard_paths(root: str | Path) -> list[Path]:
+    return sorted((Path(root) / DATA_DIR).glob("*.jsonl"))
+
+
+def iter_records(root: str | Path, validate: bool = True) -> Iterator[tuple[str, int, dict]]:
+    """Yield ``(shard name, line, record)`` over every shard; a corrupt line or (with
+    ``validate``) an invalid record raises UserError naming ``shard:line`` and the field."""
+    root = require_corpus(root)
+    for shard in shard_paths(root):
+        for line, rec in read_jsonl(shard):
+            if validate:
+                errs = validate_record(rec)
+                if errs:
+                    raise UserError(f"{shard}:{line}: invalid record: {errs[0]}")
+            yield shard.name, line, rec
+
+
+def load_records(root: str | Path, validate: bool = True) -> list[dict]:
+    return [rec for _, _, rec in iter_records(root, validate)]
+
+
+def encode_image(img: Image.Image, fmt: str = "png") -> bytes:
+    """Deterministic image bytes: PNG (lossless, default) or JPEG (quality 92)."""
+    buf = io.BytesIO()
+    if fmt == "png":
+        img.save(buf, format="PNG", compress_level=3)
+    elif fmt in ("jpg", "jpeg"):
+        img.convert("RGB").save(buf, format="JPEG", quality=92)
+    else:
+        raise UserError(f"unknown image format {fmt!r} (png or jpg)")
+    return buf.getvalue()
+
+
+def write_image(root: str | Path, rel_path: str, img: Image.Image | Path, fmt: str = "png") -> None:
+    """Write an image under the corpus root; an existing image file (a Path) is copied byte for byte."""
+    target = Path(root) / rel_path
+    data = Path(img).read_bytes() if isinstance(img, Path) else encode_image(img, fmt)
+    atomic_write_bytes(target, data)
+
+
+class CorpusWriter:
+    """Writes records shard by shard into a corpus folder (for commands that build corpora
+    from other inputs, such as ``llavar``). Each shard appears atomically or not at all."""
+
+    def __init__(self, root: str | Path, shard_size: int = 500):
+        self.root = Path(root)
+        self.shard_size = shard_size
+        (self.root / DATA_DIR).mkdir(parents=True, exist_ok=True)
+        self._buffer: list[dict] = []
+        self._shard = 0
+
+    def write_shard(self, name: str, records: list[dict]) -> Path:
+        path = self.root / DATA_DIR / f"{name}.jsonl"
+        atomic_write_jsonl(path, records)
+        return path
+
+    def add(self, record: dict, prefix: str = "shard") -> None:
+        self._buffer.append(record)
+        if len(self._buffer) >= self.shard_size:
+            self.flush(prefix)
+
+    def flush(self, prefix: str = "shard") -> None:
+        if self._buffer:
+            self.write_shard(f"{prefix}-{self._shard:05d}", self._buffer)
+            self._buffer = []
+            self._shard += 1
+
+
+def manifest_base(command: str, config: dict[str, Any]) -> dict:
+    return {"command": command_line(), "kind": command, "config": config, "versions": package_versions(),
+            "status": "running"}

@@ -1,0 +1,272 @@
+"""``mmsynth generate``: a parallel, sharded, resumable run.
+
+The run is cut into shards of consecutive indices of one generator. A worker makes the
+samples of a shard, writes their images, then the shard's log and finally its JSONL,
+atomically: a shard exists whole or not at all. Because sample *i* depends only on
+``(seed, i, generator)``, a run that is killed and resumed (shards already on disk are
+skipped) yields the same bytes as an uninterrupted one.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import sys
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from mmsynth import registry
+from mmsynth.corpus import DATA_DIR, IMAGES_DIR, manifest_base, read_manifest, write_image, write_manifest
+from mmsynth.errors import UserError
+from mmsynth.io import atomic_write_json, atomic_write_jsonl, read_json
+
+LOGS_DIR = "logs"
+
+
+@dataclass
+class GenerateConfig:
+    """Everything that determines a run's output; stored in the manifest and compared on resume."""
+    generators: list[str]
+    n: int
+    seed: int = 0
+    per_generator: bool = False
+    shard_size: int = 50
+    image_format: str = "png"
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shard:
+    generator: str
+    number: int
+    start: int
+    stop: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.generator}-{self.number:05d}"
+
+
+def counts_per_generator(generators: list[str], n: int, per_generator: bool) -> dict[str, int]:
+    """``n`` samples for each generator, or ``n`` in all split as evenly as possible."""
+    if per_generator:
+        return {g: n for g in generators}
+    base, extra = divmod(n, len(generators))
+    return {g: base + (1 if i < extra else 0) for i, g in enumerate(generators)}
+
+
+def plan_shards(cfg: GenerateConfig) -> list[Shard]:
+    shards = []
+    for gen, count in counts_per_generator(cfg.generators, cfg.n, cfg.per_generator).items():
+        for number, start in enumerate(range(0, count, cfg.shard_size)):
+            shards.append(Shard(gen, number, start, min(start + cfg.shard_size, count)))
+    return shards
+
+
+def image_path(generator: str, index: int, k: int, n_images: int, fmt: str) -> str:
+    ext = "jpg" if fmt in ("jpg", "jpeg") else "png"
+    suffix = "" if n_images == 1 else f"_{k}"
+    return f"{IMAGES_DIR}/{generator}/{index:06d}{suffix}.{ext}"
+
+
+def sample_id(generator: str, seed: int, index: int) -> str:
+    return f"{generator}-{seed}-{index:06d}"
+
+
+# ---- worker side -----------------------------------------------------------------------
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(counter: Any, out: str, cfg: GenerateConfig, ignore_sigint: bool) -> None:
+    if ignore_sigint:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker.update(counter=counter, out=Path(out), cfg=cfg, generators={})
+
+
+def _generator(name: str):
+    gens = _worker["generators"]
+    if name not in gens:
+        gens[name] = registry.create(name, **_worker["cfg"].options)
+    return gens[name]
+
+
+def run_shard(shard: Shard) -> dict:
+    """Make, write and log one shard; returns its stats. A sample that raises is logged and skipped."""
+    out: Path = _worker["out"]
+    cfg: GenerateConfig = _worker["cfg"]
+    gen = _generator(shard.generator)
+    records, failures, questions = [], [], 0
+    for index in range(shard.start, shard.stop):
+        try:
+            sample = gen.make(cfg.seed, index)
+            paths = [image_path(shard.generator, index, k, len(sample.images), cfg.image_format)
+                     for k in range(len(sample.images))]
+            for path, img in zip(paths, sample.images):
+                write_image(out, path, img, cfg.image_format)
+            records.append(sample.record(sample_id(shard.generator, cfg.seed, index), shard.generator,
+                                         gen.task, paths, cfg.seed, index))
+            questions += len(sample.qa)
+        except UserError:
+            raise
+        except Exception as e:
+            failures.append({"index": index, "error": f"{type(e).__name__}: {e}",
+                             "traceback": traceback.format_exc(limit=4)})
+        with _worker["counter"].get_lock():
+            _worker["counter"].value += 1
+    stats = {"shard": shard.name, "generator": shard.generator, "samples": len(records),
+             "questions": questions, "failures": failures}
+    atomic_write_json(out / LOGS_DIR / f"{shard.name}.json", stats)
+    atomic_write_jsonl(out / DATA_DIR / f"{shard.name}.jsonl", records)
+    return stats
+
+
+# ---- main side -------------------------------------------------------------------------
+def prepare_out(out: Path, cfg: GenerateConfig, resume: bool, overwrite: bool) -> None:
+    """Check that OUT may take this run; clear it with ``overwrite``. Raises UserError otherwise."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: exists and is not a folder")
+    manifest_path = out / "manifest.json"
+    if out.is_dir() and any(out.iterdir()):
+        if overwrite:
+            if not manifest_path.exists() and not (out / DATA_DIR).exists():
+                raise UserError(f"{out}: is not empty and holds no mmsynth run; refusing to clear it")
+            for sub in (DATA_DIR, IMAGES_DIR, LOGS_DIR):
+                shutil.rmtree(out / sub, ignore_errors=True)
+            manifest_path.unlink(missing_ok=True)
+        elif not manifest_path.exists():
+            raise UserError(f"{out}: is not empty and holds no mmsynth run (choose another -o)")
+        else:
+            old = read_manifest(out)
+            if old.get("kind") != "generate" or old.get("config") != asdict(cfg):
+                raise UserError(f"{out}: holds a different run ({_config_diff(old.get('config'), asdict(cfg))});"
+                                " use --overwrite to replace it or another -o")
+            if not resume:
+                state = old.get("status", "unknown")
+                raise UserError(f"{out}: holds this run already (status {state}); use --resume to finish it"
+                                " or --overwrite to start again")
+    try:
+        for sub in (DATA_DIR, IMAGES_DIR, LOGS_DIR):
+            (out / sub).mkdir(parents=True, exist_ok=True)
+            for stale in (out / sub).rglob(".*.tmp"):  # left by a killed writer
+                stale.unlink()
+        probe = out / ".write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise UserError(f"{out}: cannot write there ({e.strerror or e})") from None
+
+
+def _config_diff(old: dict | None, new: dict) -> str:
+    if not isinstance(old, dict):
+        return "no generate configuration"
+    diffs = [f"{k}: {old.get(k)!r} there, {v!r} now" for k, v in new.items() if old.get(k) != v]
+    return "; ".join(diffs[:2]) or "different command"
+
+
+def _summary_table(per_gen: dict[str, dict], elapsed: float) -> str:
+    rows = [("generator", "samples", "questions", "failures")]
+    rows += [(g, str(s["samples"]), str(s["questions"]), str(s["failures"])) for g, s in sorted(per_gen.items())]
+    total = [sum(s[k] for s in per_gen.values()) for k in ("samples", "questions", "failures")]
+    rows.append(("total", *map(str, total)))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    lines.insert(len(lines) - 1, "-" * len(lines[0]))
+    rate = total[0] / elapsed if elapsed > 0 else 0.0
+    lines.append(f"{elapsed:.1f} s, {rate:.1f} samples/s")
+    return "\n".join(lines)
+
+
+def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: bool = False,
+             overwrite: bool = False, progress: bool = True) -> dict:
+    """Run (or finish, with ``resume``) a generate job into ``out``; returns the final manifest."""
+    if cfg.n <= 0:
+        raise UserError(f"-n must be a positive number of samples, got {cfg.n}")
+    if workers <= 0:
+        raise UserError(f"--workers must be at least 1, got {workers}")
+    if cfg.shard_size <= 0:
+        raise UserError(f"--shard-size must be at least 1, got {cfg.shard_size}")
+    for name in cfg.generators:  # fail fast on bad options (e.g. a missing --scenes file), in the parent
+        registry.create(name, **cfg.options)
+    out = Path(out)
+    prepare_out(out, cfg, resume, overwrite)
+    manifest = manifest_base("generate", asdict(cfg))
+    started = time.time()
+    manifest["timings"] = {"started": started}
+    write_manifest(out, manifest)
+
+    shards = plan_shards(cfg)
+    done = [s for s in shards if (out / DATA_DIR / f"{s.name}.jsonl").exists()]
+    todo = [s for s in shards if s not in done]
+    stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json") for s in done}
+    total = sum(s.stop - s.start for s in shards)
+    counter = mp.Value("q", sum(s.stop - s.start for s in done))
+    t0 = time.perf_counter()
+    bar = tqdm(total=total, initial=counter.value, unit="sample", desc="generate", disable=not progress,
+               dynamic_ncols=True, file=sys.stderr)
+    try:
+        if workers == 1 or len(todo) <= 1:
+            _init_worker(counter, str(out), cfg, ignore_sigint=False)
+            for shard in todo:
+                stats[shard.name] = run_shard(shard)
+                bar.update(counter.value - bar.n)
+        else:
+            _run_parallel(todo, counter, out, cfg, workers, stats, bar)
+    except KeyboardInterrupt:
+        bar.close()
+        manifest.update(status="interrupted", shards={"total": len(shards), "done": len(stats)})
+        write_manifest(out, manifest)
+        raise
+    bar.close()
+    elapsed = time.perf_counter() - t0
+    per_gen: dict[str, dict] = {g: {"samples": 0, "questions": 0, "failures": 0} for g in cfg.generators}
+    for st in stats.values():
+        g = per_gen[st["generator"]]
+        g["samples"] += st["samples"]
+        g["questions"] += st["questions"]
+        g["failures"] += len(st["failures"])
+    n_samples = sum(g["samples"] for g in per_gen.values())
+    made = sum(s.stop - s.start for s in todo)
+    manifest.update(status="complete" if n_samples else "failed", counts=per_gen,
+                    shards={"total": len(shards), "done": len(stats), "resumed": len(done)},
+                    timings={"started": started, "finished": time.time(), "seconds": round(elapsed, 3),
+                             "samples_per_s": round(made / elapsed, 2) if elapsed else None})
+    write_manifest(out, manifest)
+    if progress:
+        print(_summary_table(per_gen, elapsed))
+        failed = sum(g["failures"] for g in per_gen.values())
+        if failed:
+            print(f"{failed} samples failed; details in {out / LOGS_DIR}/", file=sys.stderr)
+    return manifest
+
+
+def _run_parallel(todo: list[Shard], counter: Any, out: Path, cfg: GenerateConfig, workers: int,
+                  stats: dict, bar: tqdm) -> None:
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(counter, str(out), cfg, True))
+    futures: set[Future] = {pool.submit(run_shard, s) for s in todo}
+    try:
+        while futures:
+            finished, futures = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
+            for f in finished:
+                st = f.result()
+                stats[st["shard"]] = st
+            bar.update(counter.value - bar.n)
+    except BaseException:
+        for p in list(getattr(pool, "_processes", {}).values()):
+            p.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

@@ -1,0 +1,97 @@
+"""Check a corpus: every record's schema, that its images exist, and that every answer
+recomputes from its source with the generator's own solvers."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from mmsynth import registry
+from mmsynth.corpus import require_corpus, shard_paths
+from mmsynth.errors import UserError
+from mmsynth.io import read_jsonl
+from mmsynth.record import validate_record
+
+COLUMNS = ("records", "questions", "schema", "images", "answers")
+
+
+@dataclass
+class Report:
+    """Counts per generator and the first problems found (``where: what``)."""
+    rows: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(COLUMNS, 0)))
+    problems: list[str] = field(default_factory=list)
+    corrupt: int = 0
+
+    @property
+    def failures(self) -> int:
+        return self.corrupt + sum(r["schema"] + r["images"] + r["answers"] for r in self.rows.values())
+
+    def add_problem(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+    def table(self) -> str:
+        head = ("generator",) + COLUMNS
+        rows = [head] + [(g,) + tuple(str(r[c]) for c in COLUMNS) for g, r in sorted(self.rows.items())]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        lines = ["  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+                 for r in rows]
+        lines.insert(1, "-" * len(lines[0]))
+        lines.append("(schema, images, answers: records with schema errors, missing images, answers that"
+                     " do not recompute)")
+        return "\n".join(lines)
+
+
+def validate_corpus(root: str | Path, progress: bool = True, max_problems: int = 50) -> Report:
+    root = require_corpus(root)
+    report = Report()
+    generators: dict[str, object] = {}
+    seen_ids: dict[str, str] = {}
+    shards = shard_paths(root)
+    if not shards:
+        raise UserError(f"{root}: the corpus has no shards in data/")
+    for shard in tqdm(shards, desc="validate", unit="shard", disable=not progress):
+        rel = f"data/{shard.name}"
+        try:
+            for line, rec in read_jsonl(shard):
+                _check_record(root, f"{rel}:{line}", rec, report, generators, seen_ids)
+        except UserError as e:  # a corrupt line: count it, name it, go on with the next shard
+            report.corrupt += 1
+            report.problems.append(str(e))
+    del report.problems[max_problems:]
+    return report
+
+
+def _check_record(root: Path, where: str, rec: dict, report: Report, generators: dict, seen_ids: dict) -> None:
+    gen_name = rec.get("generator") if isinstance(rec, dict) else None
+    row = report.rows[gen_name if isinstance(gen_name, str) else "?"]
+    row["records"] += 1
+    errs = validate_record(rec)
+    if errs:
+        row["schema"] += 1
+        report.add_problem(where, errs[0])
+        return
+    row["questions"] += len(rec["qa"])
+    if rec["id"] in seen_ids:
+        row["schema"] += 1
+        report.add_problem(where, f"id {rec['id']!r} repeats {seen_ids[rec['id']]}")
+    seen_ids[rec["id"]] = where
+    missing = [p for p in rec["images"] if not (root / p).is_file()]
+    if missing:
+        row["images"] += 1
+        report.add_problem(where, f"missing image {missing[0]}")
+    if gen_name not in generators:
+        try:
+            generators[gen_name] = registry.create(gen_name)
+        except UserError as e:
+            generators[gen_name] = None
+            report.add_problem(where, f"cannot verify: {e}")
+    gen = generators[gen_name]
+    if gen is None:
+        row["answers"] += 1
+        return
+    bad = gen.verify(rec)
+    if bad:
+        row["answers"] += 1
+        report.add_problem(where, bad[0])

@@ -136,6 +136,11 @@ class Generator:
         return errors
 
     @classmethod
+    def can_generate(cls) -> bool:
+        """False for generators that only verify records made elsewhere (e.g. by ``mmsynth llavar``)."""
+        return cls.sample_spec is not Generator.sample_spec or cls.make is not Generator.make
+
+    @classmethod
     def describe(cls) -> dict:
         """Name, task, docstring summary and question families, for ``mmsynth list``."""
         doc = (cls.__doc__ or "").strip().splitlines()

@@ -52,15 +52,22 @@ def names(pattern: str = "*") -> list[str]:
     return sorted(n for n in _REGISTRY if fnmatch.fnmatchcase(n, pattern))
 
 
-def resolve(patterns: list[str]) -> list[str]:
-    """Expand patterns to generator names (in order, without repeats); unknown ones raise UserError."""
+def resolve(patterns: list[str], generating: bool = False) -> list[str]:
+    """Expand patterns to generator names (in order, without repeats); unknown ones raise UserError.
+
+    With ``generating``, keep only generators that can make samples on their own (a pattern
+    may match verify-only ones, such as the ``ocr.*`` records made by ``mmsynth llavar``).
+    """
     load_plugins()
     out: list[str] = []
     for pat in patterns:
-        hits = names(pat)
+        hits = [h for h in names(pat) if not generating or _REGISTRY[h].can_generate()]
         if not hits:
             close = difflib.get_close_matches(pat, list(_REGISTRY), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see `mmsynth list`"
+            if generating and names(pat):
+                raise UserError(f"{pat!r} names generators that only verify records made by other"
+                                " commands (e.g. `mmsynth llavar`), not by generate")
             raise UserError(f"no generator matches {pat!r}{hint}")
         out += [h for h in hits if h not in out]
     return out

@@ -31,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("scenes", args.scenes), ("image_root", args.image_root)) if v}
-    cfg = GenerateConfig(generators=registry.resolve(args.generator), n=args.n, seed=args.seed,
+    cfg = GenerateConfig(generators=registry.resolve(args.generator, generating=True), n=args.n, seed=args.seed,
                          per_generator=args.per_generator, shard_size=args.shard_size,
                          image_format=args.image_format, options=options)
     manifest = generate(cfg, args.out, workers=args.workers, resume=args.resume, overwrite=args.overwrite,

@@ -1,0 +1,30 @@
+"""Small helpers the relation-graph solvers share: distractors and name lists."""
+from __future__ import annotations
+
+from typing import Iterable
+
+
+def near_numbers(x: int, lo: int = 0, k: int = 4) -> list[int]:
+    """Wrong counts a reader might give: the nearest integers to ``x`` not below ``lo``."""
+    out = []
+    for d in (1, -1, 2, -2, 3, 4, 5):
+        if x + d >= lo and len(out) < k:
+            out.append(x + d)
+    return out
+
+
+def others(candidates: Iterable[str], exclude: Iterable[str], k: int = 4) -> list[str]:
+    """Up to ``k`` candidates not in ``exclude``, in the candidates' order (deterministic)."""
+    ex = set(exclude)
+    out = []
+    for c in candidates:
+        if c not in ex and c not in out:
+            out.append(c)
+    return out[:k]
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C' (for rationales)."""
+    if not names:
+        return "nobody"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,359 @@
+"""graph.family: family trees (couples, their children, in-laws marrying in) and kinship questions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from mmsynth.draw import Canvas, font, text_color_on
+from mmsynth.errors import NotApplicable
+from mmsynth.generator import Generator, Rendered
+from mmsynth.questions import Solution, Solvers, load_families
+from mmsynth.rand import pick, randint, shuffled
+from mmsynth.registry import register
+
+from generators.graphs.common import join_names, near_numbers, others
+from generators.graphs.geometry import Box, Point
+from generators.graphs.kinship import (RELATIONS, ancestors_at, children, cousins, explain, family_graph,
+                                       kin_term, parents, relation, siblings, spouse)
+from generators.graphs.style import draw_box, draw_polyline, palette_colors, sample_style, text_size, tint, vocab
+from generators.graphs.treelayout import layered_tree
+
+MAX_PEOPLE = 22
+MAX_GRANDCHILDREN = 7
+Q = Solvers()
+
+
+# --- the spec -------------------------------------------------------------------------
+class _Family:
+    """Builds the people list of a spec, drawing unique first names by sex."""
+
+    def __init__(self, rng: np.random.Generator):
+        names = vocab()["first_names"]
+        self.rng = rng
+        self.pool = {s: shuffled(rng, names[s]) for s in ("F", "M")}
+        self.people: list[dict] = []
+
+    def person(self, sex: str, parent_names: list[str]) -> dict:
+        p = {"name": self.pool[sex].pop(), "sex": sex, "parents": sorted(parent_names), "spouse": None}
+        self.people.append(p)
+        return p
+
+    def child(self, couple: tuple[dict, dict]) -> dict:
+        return self.person(pick(self.rng, ["F", "M"]), [couple[0]["name"], couple[1]["name"]])
+
+    def marry(self, p: dict) -> tuple[dict, dict]:
+        s = self.person("F" if p["sex"] == "M" else "M", [])
+        p["spouse"], s["spouse"] = s["name"], p["name"]
+        return p, s
+
+
+def sample_family(rng: np.random.Generator) -> dict:
+    """Three or four generations: a founding couple, 2-4 children (most married), grandchildren,
+    and sometimes great-grandchildren; spouses marry in from outside the family."""
+    fam = _Family(rng)
+    founders = fam.marry(fam.person("M", []))
+    gen1 = [fam.child(founders) for _ in range(randint(rng, 2, 4))]
+    couples1 = [fam.marry(c) for i, c in enumerate(gen1) if i < 2 or rng.random() < 0.7]
+    gen2: list[dict] = []
+    for i, couple in enumerate(couples1):
+        for _ in range(randint(rng, 1 if i == 0 else 0, 3)):
+            if len(gen2) < MAX_GRANDCHILDREN:
+                gen2.append(fam.child(couple))
+    for g2 in gen2:
+        if len(fam.people) + 3 <= MAX_PEOPLE and rng.random() < 0.3:
+            couple = fam.marry(g2)
+            for _ in range(randint(rng, 0, 2)):
+                fam.child(couple)
+    return {"people": fam.people}
+
+
+def _names(spec: dict) -> list[str]:
+    return [p["name"] for p in spec["people"]]
+
+
+def _blood(spec: dict) -> list[str]:
+    """People born into the tree (they have parents in it)."""
+    return [p["name"] for p in spec["people"] if p["parents"]]
+
+
+# --- question families ----------------------------------------------------------------
+def _related_pairs(g: nx.DiGraph, names: list[str]) -> list[tuple[str, str, str]]:
+    return [(a, b, r) for a in names for b in names if (r := relation(g, a, b))]
+
+
+@Q.bind("family.relation")
+def _bind_relation(spec: dict, rng: np.random.Generator) -> dict:
+    g = family_graph(spec)
+    pairs = _related_pairs(g, _names(spec))
+    key = pick(rng, sorted({r for _, _, r in pairs}, key=RELATIONS.index))
+    a, b, _ = pick(rng, [p for p in pairs if p[2] == key])
+    return {"a": a, "b": b}
+
+
+@Q.solve("family.relation")
+def _relation(spec: dict, a: str, b: str) -> Solution:
+    g = family_graph(spec)
+    key = relation(g, a, b)
+    if key is None:
+        raise NotApplicable(f"{a} has no simple kinship term for {b}")
+    sex = g.nodes[a]["sex"]
+    wrong = [kin_term(k, sex) for k in _confusable(key)]
+    return Solution(kin_term(key, sex), explain(g, a, b, key), wrong)
+
+
+def _confusable(key: str) -> list[str]:
+    """Relations a reader might mistake ``key`` for (nearby in the tree), most likely first."""
+    near = {
+        "spouse": ["sibling", "sibling_in_law", "parent"], "parent": ["grandparent", "parents_sibling", "parent_in_law"],
+        "child": ["grandchild", "siblings_child", "child_in_law"], "grandparent": ["parent", "great_grandparent", "parents_sibling"],
+        "grandchild": ["child", "great_grandchild", "siblings_child"], "great_grandparent": ["grandparent", "parent", "parents_sibling"],
+        "great_grandchild": ["grandchild", "child", "siblings_child"], "sibling": ["cousin", "sibling_in_law", "spouse"],
+        "parents_sibling": ["parent", "cousin", "grandparent"], "siblings_child": ["child", "cousin", "grandchild"],
+        "cousin": ["sibling", "parents_sibling", "siblings_child"], "parent_in_law": ["parent", "grandparent", "parents_sibling"],
+        "child_in_law": ["child", "sibling_in_law", "siblings_child"], "sibling_in_law": ["sibling", "cousin", "spouse"],
+    }
+    return near[key]
+
+
+@Q.bind("family.is_relation")
+def _bind_is_relation(spec: dict, rng: np.random.Generator) -> dict:
+    slots = _bind_relation(spec, rng)
+    g = family_graph(spec)
+    key = relation(g, slots["a"], slots["b"])
+    asked = key if rng.random() < 0.5 else pick(rng, _confusable(key))
+    return {**slots, "term": kin_term(asked, g.nodes[slots["a"]]["sex"])}
+
+
+@Q.solve("family.is_relation")
+def _is_relation(spec: dict, a: str, b: str, term: str) -> Solution:
+    g = family_graph(spec)
+    key = relation(g, a, b)
+    if key is None:
+        raise NotApplicable(f"{a} has no simple kinship term for {b}")
+    return Solution("yes" if kin_term(key, g.nodes[a]["sex"]) == term else "no", explain(g, a, b, key))
+
+
+def _unique_holders(g: nx.DiGraph, names: list[str]) -> list[tuple[str, str]]:
+    """(b, term) where exactly one person in the tree is b's ``term``."""
+    holders: dict[tuple[str, str], list[str]] = {}
+    for a in names:
+        for b in names:
+            if (key := relation(g, a, b)) and key != "spouse":
+                holders.setdefault((b, kin_term(key, g.nodes[a]["sex"])), []).append(a)
+    return sorted(k for k, v in holders.items() if len(v) == 1)
+
+
+@Q.bind("family.who_is")
+def _bind_who(spec: dict, rng: np.random.Generator) -> dict:
+    choices = _unique_holders(family_graph(spec), _names(spec))
+    b, term = pick(rng, choices)
+    return {"b": b, "term": term}
+
+
+@Q.solve("family.who_is")
+def _who(spec: dict, b: str, term: str) -> Solution:
+    g = family_graph(spec)
+    hits = [a for a in _names(spec) if (k := relation(g, a, b)) and kin_term(k, g.nodes[a]["sex"]) == term]
+    if len(hits) != 1:
+        raise NotApplicable(f"{len(hits)} people are {b}'s {term}")
+    a = hits[0]
+    near = [x for x in _names(spec) if relation(g, x, b)] + _names(spec)
+    return Solution(a, explain(g, a, b, relation(g, a, b)), others(near, [a, b]))
+
+
+Q.bind("family.parents")(lambda spec, rng: {"person": pick(rng, _blood(spec))})
+
+
+@Q.solve("family.parents")
+def _parents(spec: dict, person: str) -> Solution:
+    g = family_graph(spec)
+    ps = sorted(parents(g, person))
+    couples = sorted({tuple(sorted(parents(g, x))) for x in _blood(spec)} - {tuple(ps)})
+    wrong = [list(c) for c in couples]
+    gp = sorted(ancestors_at(g, person, 2))
+    if len(gp) >= 2:
+        wrong.insert(0, gp[:2])
+    return Solution(ps, f"The line of descent into {person} starts between {' and '.join(ps)}.", wrong)
+
+
+def _pick_parent(spec: dict, rng: np.random.Generator) -> dict:
+    return {"person": pick(rng, [n for n in _names(spec) if children(family_graph(spec), n)])}
+
+
+Q.bind("family.children_count")(_pick_parent)
+
+
+@Q.solve("family.children_count")
+def _children(spec: dict, person: str) -> Solution:
+    kids = sorted(children(family_graph(spec), person))
+    return Solution(len(kids), f"{person}'s children: {join_names(kids)} ({len(kids)}).", near_numbers(len(kids), lo=1))
+
+
+@Q.bind("family.grandchildren_count")
+def _bind_grand(spec: dict, rng: np.random.Generator) -> dict:
+    g = family_graph(spec)
+    return {"person": pick(rng, [n for n in _names(spec) if any(children(g, c) for c in children(g, n))])}
+
+
+@Q.solve("family.grandchildren_count")
+def _grandchildren(spec: dict, person: str) -> Solution:
+    g = family_graph(spec)
+    kids = sorted(children(g, person))
+    parts = [f"{k} has {len(children(g, k))}" for k in kids]
+    total = sum(len(children(g, k)) for k in kids)
+    return Solution(total, f"{person}'s children: {join_names(parts)}; total {total}.",
+                    [len(kids)] + near_numbers(total, lo=1))
+
+
+@Q.bind("family.cousins_count")
+def _bind_cousins(spec: dict, rng: np.random.Generator) -> dict:
+    g = family_graph(spec)
+    with_cousins = [n for n in _blood(spec) if cousins(g, n)]
+    if not with_cousins:
+        raise NotApplicable("nobody has first cousins")
+    return {"person": pick(rng, with_cousins)}
+
+
+@Q.solve("family.cousins_count")
+def _cousins(spec: dict, person: str) -> Solution:
+    g = family_graph(spec)
+    cs = sorted(cousins(g, person))
+    pars = sorted(parents(g, person))
+    rationale = (f"{person}'s parents are {' and '.join(pars)}; the children of their siblings are "
+                 f"{join_names(cs)}: {len(cs)} cousins.")
+    return Solution(len(cs), rationale, [len(siblings(g, person))] + near_numbers(len(cs)))
+
+
+Q.bind("family.siblings_count")(lambda spec, rng: {"person": pick(rng, _blood(spec))})
+
+
+@Q.solve("family.siblings_count")
+def _siblings(spec: dict, person: str) -> Solution:
+    sibs = sorted(siblings(family_graph(spec), person))
+    return Solution(len(sibs), f"{person}'s siblings: {join_names(sibs)} ({len(sibs)}).", near_numbers(len(sibs)))
+
+
+@Q.bind("family.spouse")
+def _bind_spouse(spec: dict, rng: np.random.Generator) -> dict:
+    return {"person": pick(rng, [p["name"] for p in spec["people"] if p["spouse"]])}
+
+
+@Q.solve("family.spouse")
+def _spouse(spec: dict, person: str) -> Solution:
+    g = family_graph(spec)
+    s = spouse(g, person)
+    if s is None:
+        raise NotApplicable(f"{person} is not married")
+    near = sorted(siblings(g, person)) + sorted(parents(g, person)) + sorted(children(g, person)) + _names(spec)
+    return Solution(s, None, others(near, [s, person]))
+
+
+@Q.solve("family.generations")
+def _generations(spec: dict) -> Solution:
+    g = family_graph(spec)
+    n = nx.dag_longest_path_length(g) + 1
+    chain = nx.dag_longest_path(g)
+    return Solution(n, f"The longest line of descent is {' -> '.join(chain)}: {n} generations.", near_numbers(n, lo=2))
+
+
+# --- rendering ------------------------------------------------------------------------
+@dataclass
+class FamilyLayout:
+    """Person boxes, line-of-descent connectors, marriage lines and the legend swatches."""
+    boxes: dict[str, Box]
+    connectors: list[list[Point]]
+    marriages: list[list[Point]]
+    legend: list[tuple[str, Box, Point]]
+    width: float
+    height: float
+
+
+def _unit_tree(spec: dict) -> tuple[str, dict[str, str | None], dict[str, list[str]]]:
+    """The tree of couples: each unit is a born-in person (or the first founder) plus spouse."""
+    g = family_graph(spec)
+    founder = next(p["name"] for p in spec["people"] if not p["parents"])
+    units: dict[str, str | None] = {}
+    kids: dict[str, list[str]] = {}
+    queue = [founder]
+    for key in queue:
+        units[key] = spouse(g, key)
+        kids[key] = [n for n in _names(spec) if n in children(g, key)]
+        queue += kids[key]
+    return founder, units, kids
+
+
+def layout_family(spec: dict, style: dict) -> FamilyLayout:
+    fnt = font(style["font"], style["font_size"])
+    legend_h = fnt.size * 2.2
+    size = {n: (max(text_size(fnt, n)[0] + 20, 56), fnt.size * 1.3 + 12) for n in _names(spec)}
+    gap = style["marriage_gap"]
+    root, units, kids = _unit_tree(spec)
+    sizes, drop, attach = {}, {}, {}
+    for key, sp in units.items():
+        w, h = size[key]
+        sizes[key] = (w + gap + size[sp][0], h) if sp else (w, h)
+        drop[key] = (w + gap / 2, h / 2) if sp else (w / 2, h)
+        attach[key] = w / 2
+    lay = layered_tree(root, kids, sizes, style["hgap"], style["vgap"], margin=20, drop=drop, attach=attach)
+    shift = legend_h
+    boxes, marriages = {}, []
+    for key, (x0, y0, x1, y1) in lay.boxes.items():
+        w, h = size[key]
+        boxes[key] = (x0, y0 + shift, x0 + w, y0 + shift + h)
+        sp = units[key]
+        if sp:
+            boxes[sp] = (x0 + w + gap, y0 + shift, x1, y0 + shift + h)
+            marriages.append([(x0 + w, y0 + shift + h / 2), (x0 + w + gap, y0 + shift + h / 2)])
+    connectors = [[(x, y + shift) for x, y in pts] for pts in lay.connectors]
+    legend, x = [], 20.0
+    for sex in ("M", "F"):
+        label = vocab()["sex_legend"][sex]
+        sw = (x, 20 - fnt.size * 0.5, x + fnt.size, 20 + fnt.size * 0.5)
+        legend.append((sex, sw, (sw[2] + 6, 20)))
+        x = sw[2] + 6 + text_size(fnt, label)[0] + 18
+    return FamilyLayout(boxes, connectors, marriages, legend, max(lay.width, x), lay.height + shift)
+
+
+def render_family(spec: dict, style: dict) -> Rendered:
+    lay = layout_family(spec, style)
+    fnt = font(style["font"], style["font_size"])
+    colors = palette_colors(style)
+    sex_color = {"M": colors[0], "F": colors[1]}
+    canvas = Canvas(int(lay.width + 0.999), int(lay.height + 0.999))
+    line = (90, 90, 90)
+    lw = style["line_width"]
+    for pts in lay.connectors:
+        draw_polyline(canvas, pts, line, lw)
+    for (a, b) in lay.marriages:
+        for off in ((-2.5, 2.5) if style["double_marriage_line"] else (0,)):
+            canvas.draw.line([(a[0], a[1] + off), (b[0], b[1] + off)], fill=line, width=max(1, lw - 1))
+    for sex, sw, at in lay.legend:
+        canvas.draw.rectangle(sw, fill=tint(sex_color[sex], style["tint"]), outline=sex_color[sex], width=2)
+        canvas.text(at, vocab()["sex_legend"][sex], fnt, (40, 40, 40), anchor="lm", role="legend")
+    for p in spec["people"]:
+        box = lay.boxes[p["name"]]
+        fill = tint(sex_color[p["sex"]], style["tint"])
+        draw_box(canvas, box, fill, sex_color[p["sex"]], 2, style["rounded"])
+        canvas.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), p["name"], fnt, text_color_on(fill),
+                    anchor="mm", role="node")
+    return Rendered([canvas.finish(style["noise"], style["noise_seed"])], canvas.texts)
+
+
+@register("graph.family")
+class FamilyTree(Generator):
+    """Family trees over three or four generations, with spouses, for kinship questions."""
+    task = "graph"
+    families = load_families(Path(__file__).with_name("questions_family.yaml"), Q)
+
+    def sample_spec(self, rng: np.random.Generator) -> dict:
+        return sample_family(rng)
+
+    def sample_style(self, rng: np.random.Generator) -> dict:
+        return {**sample_style(rng), "marriage_gap": randint(rng, 18, 34),
+                "double_marriage_line": bool(rng.random() < 0.5)}
+
+    def render(self, spec: dict, style: dict) -> Rendered:
+        return render_family(spec, style)

@@ -1,0 +1,30 @@
+"""mmsynth predict: answer a benchmark's questions with a trained run, for `mmsynth bench score`."""
+from __future__ import annotations
+
+import argparse
+
+NAME = "predict"
+HELP = "answer every question of a benchmark folder with a trained model (batched greedy decoding)"
+EXAMPLE = "mmsynth predict runs/tiny out/bench -o preds.jsonl && mmsynth bench score out/bench preds.jsonl"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("run", help="run folder written by `mmsynth train`")
+    p.add_argument("bench", help="benchmark folder (questions.jsonl + images/)")
+    p.add_argument("-o", "--out", required=True, help="predictions file to write (JSONL: id, prediction)")
+    p.add_argument("--batch-size", type=int, default=16, help="questions per generation batch (default 16)")
+    p.add_argument("--max-new-tokens", type=int, default=32, help="longest answer in tokens (default 32)")
+    p.add_argument("--device", help="torch device (default: cuda if available, else cpu)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mmsynth.errors import UserError
+    from mmsynth.train.predict import predict
+
+    if args.batch_size < 1 or args.max_new_tokens < 1:
+        raise UserError("--batch-size and --max-new-tokens must be >= 1")
+    n = predict(args.run, args.bench, args.out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+                progress=not args.quiet, device=args.device)
+    print(f"wrote {args.out} ({n} questions answered now)")
+    return 0

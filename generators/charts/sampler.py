@@ -1,0 +1,160 @@
+"""Samplers: rng -> the symbolic spec of a chart (plain JSON data).
+
+Category charts (bars, lines, areas, pies) share one spec layout: ``categories``
+along one axis, ``series`` each with a named colour and one value per category,
+an ``axis`` the values are read against, and ``annotated`` telling whether every
+value is printed on the chart (else it lies on the axis's half-step grid).
+Colours are names from ``mmsynth.draw`` so a question may ask for them.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from mmsynth.draw import palettes
+from mmsynth.rand import pick, pick_n, randint, uniform
+
+from generators.charts.axis import half_grid, sample_axis
+
+# Kinds whose categories are points in time (series are the theme's entities).
+TIME_KINDS = ("line", "area")
+MULTI_KINDS = ("grouped_bar", "stacked_bar", "line", "area")
+
+
+@functools.lru_cache(maxsize=None)
+def vocab() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("vocab.yaml").read_text())
+
+
+def _capital(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _title(rng: np.random.Generator, measure: str, unit: str, category: str, plural: str) -> str:
+    patterns = [p for p in vocab()["title_patterns"] if unit or "{unit}" not in p]
+    return pick(rng, patterns).format(Measure=_capital(measure), category=category,
+                                      category_plural=plural, unit=unit)
+
+
+def _pick_theme(rng: np.random.Generator, additive: bool) -> tuple[str, dict]:
+    """A theme name and its data; only summable measures when ``additive``."""
+    themes = vocab()["themes"]
+    names = [n for n in sorted(themes) if themes[n].get("additive", True) or not additive]
+    return (name := pick(rng, names)), themes[name]
+
+
+def _nouns(theme: dict, kind: str, time: dict | None) -> dict:
+    """Which theme nouns name the categories and the series for this kind of chart."""
+    if kind in TIME_KINDS:
+        return {"category_name": time["name"], "category_plural": time["plural"],
+                "series_name": theme["entity"], "series_plural": theme["entity_plural"],
+                "series_scope": theme["entity_scope"]}
+    return {"category_name": theme["entity"], "category_plural": theme["entity_plural"],
+            "series_name": theme["group"], "series_plural": theme["group_plural"],
+            "series_scope": theme["group_scope"]}
+
+
+def _distinct_grid(rng: np.random.Generator, grid: list[float], n: int) -> list[float]:
+    """``n`` distinct grid values (repeats only when the grid is too small)."""
+    if len(grid) >= n:
+        return pick_n(rng, grid, n)
+    return [pick(rng, grid) for _ in range(n)]
+
+
+def _annotated_values(rng: np.random.Generator, axis: dict, n: int) -> list[float]:
+    """Distinct values to print on the chart: integers, or tenths on a small axis."""
+    scale = 1 if axis["max"] >= 20 else 10
+    lo, hi = int(axis["step"] / 2 * scale) + 1, int(axis["max"] * scale)
+    vals = rng.choice(np.arange(lo, hi + 1), size=n, replace=hi - lo + 1 < n)
+    return [int(v) if scale == 1 else round(int(v) / scale, 1) for v in vals]
+
+
+def _walk(rng: np.random.Generator, grid: list[float], n: int) -> list[float]:
+    """A grid-valued random walk with drift: a series with a visible trend and wiggles."""
+    idx = randint(rng, 0, len(grid) - 1)
+    drift = pick(rng, (-1, 0, 1))
+    out = []
+    for _ in range(n):
+        out.append(grid[idx])
+        idx = int(np.clip(idx + drift + randint(rng, -2, 2), 0, len(grid) - 1))
+    return out
+
+
+def _series_values(rng: np.random.Generator, kind: str, axis: dict, n_cat: int, n_series: int,
+                   annotated: bool) -> list[list[float]]:
+    if annotated:
+        return [_annotated_values(rng, axis, n_cat) for _ in range(n_series)]
+    if kind in ("stacked_bar", "area"):
+        grid = half_grid(axis, hi=axis["max"] / n_series)
+        return [[pick(rng, grid) for _ in range(n_cat)] for _ in range(n_series)]
+    grid = half_grid(axis)
+    if kind in TIME_KINDS:
+        return [_walk(rng, grid, n_cat) for _ in range(n_series)]
+    return [_distinct_grid(rng, grid, n_cat) for _ in range(n_series)]
+
+
+def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
+    """A bar, grouped/stacked bar, line or area chart of one themed data set."""
+    data = vocab()
+    theme_name, theme = _pick_theme(rng, additive=kind in ("stacked_bar", "area"))
+    time = data["time_axes"][pick(rng, theme["time"])] if kind in TIME_KINDS else None
+    nouns = _nouns(theme, kind, time)
+    if kind in TIME_KINDS:
+        n_cat = randint(rng, 5, min(10, len(time["values"])))
+        start = randint(rng, 0, len(time["values"]) - n_cat)
+        categories = time["values"][start:start + n_cat]
+        series_names = pick_n(rng, theme["entities"], randint(rng, 1 if kind == "line" else 2, 4))
+    else:
+        n_cat = randint(rng, 3, 8) if kind in ("bar", "hbar") else randint(rng, 3, 6)
+        categories = pick_n(rng, theme["entities"], n_cat)
+        n_series = randint(rng, 2, min(4, len(theme["groups"]))) if kind in MULTI_KINDS else 1
+        series_names = sorted(pick_n(rng, theme["groups"], n_series), key=theme["groups"].index)
+    n_series = len(series_names)
+    lo, hi = theme["range"]
+    if kind in ("stacked_bar", "area"):
+        lo, hi = lo * n_series, hi * n_series
+    axis = sample_axis(rng, lo, hi, from_zero=kind not in ("line",) or rng.random() < 0.5)
+    annotated = kind in ("bar", "hbar") and rng.random() < 0.5
+    values = _series_values(rng, kind, axis, n_cat, n_series, annotated)
+    palette = palettes()[pick(rng, sorted(palettes()))]
+    per_category = kind in ("bar", "hbar") and rng.random() < 0.4
+    colors = pick_n(rng, palette, max(n_series, n_cat if per_category else 1))
+    spec = {
+        "kind": kind, "theme": theme_name,
+        "title": _title(rng, theme["measure"], theme["unit"], nouns["category_name"], nouns["category_plural"]),
+        "measure": theme["measure"], "unit": theme["unit"], **nouns,
+        "categories": list(categories),
+        "series": [{"name": s, "color": colors[i], "values": values[i]} for i, s in enumerate(series_names)],
+        "category_colors": colors[:n_cat] if per_category else None,
+        "axis": axis, "annotated": annotated, "stacked": kind in ("stacked_bar", "area"),
+        "additive": theme.get("additive", True),
+    }
+    return spec
+
+
+def sample_pie_spec(rng: np.random.Generator, kind: str) -> dict:
+    """A pie or donut of integer percentages (each at least 4%) over a theme's entities."""
+    theme_name, theme = _pick_theme(rng, additive=True)
+    n = randint(rng, 3, 7)
+    categories = pick_n(rng, theme["entities"], n)
+    shares = rng.dirichlet(np.full(n, uniform(rng, 1.0, 4.0)))
+    pct = np.maximum(4, np.floor(shares * 100)).astype(int)
+    while pct.sum() != 100:  # move the remainder onto (or off) the largest slices
+        i = int(np.argmax(pct)) if pct.sum() > 100 else int(rng.integers(n))
+        pct[i] += 1 if pct.sum() < 100 else -1
+    palette = palettes()[pick(rng, sorted(palettes()))]
+    measure = f"share of {theme['measure']}"
+    return {
+        "kind": kind, "theme": theme_name,
+        "title": _title(rng, measure, "%", theme["entity"], theme["entity_plural"]),
+        "measure": measure, "unit": "%",
+        "category_name": theme["entity"], "category_plural": theme["entity_plural"],
+        "series_name": "", "series_plural": "", "series_scope": "{}",
+        "categories": list(categories),
+        "series": [{"name": "share", "color": None, "values": [int(v) for v in pct]}],
+        "category_colors": pick_n(rng, palette, n),
+        "axis": None, "annotated": rng.random() < 0.6, "stacked": False, "additive": True,
+    }

@@ -16,9 +16,12 @@ from mmsynth.registry import create
 from mmsynth.rand import rng_for
 
 from generators.dashboards import clock_solve as cs
+from generators.dashboards import gauge_solve as gs
 from generators.dashboards.clock_draw import draw_clock, hand_angles, polar
+from generators.dashboards.gauge_draw import dial_geometry, draw_gauge, needle_angle, tick_labels
+from mmsynth.errors import NotApplicable
 
-DASHBOARDS = ["dashboard.clock"]
+DASHBOARDS = ["dashboard.clock", "dashboard.gauge"]
 
 
 def png_bytes(img) -> bytes:
@@ -155,3 +158,52 @@ def test_clock_hands_drawn_at_the_angles_of_the_time(time):
         if all(min(abs(off - d) % 360, 360 - abs(off - d) % 360) > 20 for d in angles.values()):
             x, y = polar(200, 200, inner * reach[hand], off)
             assert np.abs(px[round(y), round(x)].astype(int) - color).sum() > 60, (hand, off)
+
+
+# --- gauges: hand-derived answers ------------------------------------------------------
+
+def gauge(value, lo=0, hi=220, major=20, minor=10, kind="speedometer", unit="km/h", zone=(180, 220), sweep=240,
+          shape="dial"):
+    return {"kind": kind, "name": kind, "shape": shape, "label": "SPEED", "unit": unit, "min": lo, "max": hi,
+            "major": major, "minor": minor, "value": value, "sweep": sweep, "color": "red",
+            "zone": {"from": zone[0], "to": zone[1], "color": "red"} if zone else None}
+
+
+def test_gauge_answers_by_hand():
+    g = gauge(170)
+    assert gs.read_value(g).answer == 170 and gs.read_value(g).tolerance == 5
+    assert gs.percent_of_range(g).answer == 77.3                      # 170 / 220
+    assert gs.headroom(g).answer == 50
+    assert gs.in_zone(g).answer == "no" and gs.in_zone(gauge(190)).answer == "yes"
+    with pytest.raises(NotApplicable):
+        gs.in_zone(gauge(180))                                        # on the zone's edge
+    assert gs.minor_count(gauge(3, lo=0, hi=10, major=1, minor=0.2, unit="bar")).answer == 5
+    t = gauge(-5, lo=-20, hi=40, major=10, minor=2, kind="thermometer", unit="°C", zone=None, shape="tube")
+    assert gs.percent_of_range(t).answer == 25.0                      # (-5 + 20) / 60
+    battery = gauge(62.5, lo=0, hi=100, major=12.5, minor=12.5, kind="battery", unit="%", zone=None, shape="battery")
+    assert gs.battery_segments(battery).answer == 5
+    with pytest.raises(NotApplicable):
+        gs.unit(battery)
+    assert 170 not in gs.read_value(g).distractors
+    assert all(0 <= d <= 220 for d in gs.read_value(gauge(10)).distractors)
+
+
+def test_dial_labels_and_needle_angles():
+    assert tick_labels(gauge(0, hi=100, major=25, minor=5)) == ["0", "25", "50", "75", "100"]
+    assert needle_angle(gauge(0)) == -120 and needle_angle(gauge(220)) == 120 and needle_angle(gauge(110)) == 0
+
+
+@pytest.mark.parametrize("value", [30, 110, 200])
+def test_needle_drawn_at_the_reading(value):
+    """The needle colour lies along the reading's angle and not along a reading 60 km/h away."""
+    g = gauge(value)
+    c = Canvas(400, 400)
+    face = {"face": [255, 255, 255], "rim": [40, 40, 40]}
+    draw_gauge(c, (0, 0, 400, 400), g, face, "sans")
+    px = np.asarray(c.image).astype(int)
+    red = np.array(rgb("red"))
+    cx, cy, r, _ = dial_geometry((0, 0, 400, 400))
+    x, y = polar(cx, cy, r * 0.5, needle_angle(g))
+    assert np.abs(px[round(y), round(x)] - red).sum() < 30
+    x, y = polar(cx, cy, r * 0.5, needle_angle(g, value + 60 if value < 150 else value - 60))
+    assert np.abs(px[round(y), round(x)] - red).sum() > 60

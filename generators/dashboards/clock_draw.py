@@ -12,7 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from mmsynth.draw import MIN_TEXT_PX, RGB, Canvas, boxes_overlap, font, rgb
+from mmsynth.draw import RGB, Canvas, rgb
+
+from generators.dashboards.drawutil import place_texts
 
 VOCAB = yaml.safe_load(Path(__file__).with_name("vocab.yaml").read_text())
 HAND_LENGTH = {"hour": 0.5, "minute": 0.78, "second": 0.86}
@@ -61,21 +63,8 @@ def _draw_ticks(c: Canvas, cx: float, cy: float, r: float, face: dict, ink: RGB,
 
 
 def _draw_numerals(c: Canvas, cx: float, cy: float, r: float, style: str, family: str, ink: RGB) -> None:
-    items = _numeral_texts(style)
-    if not items:
-        return
-    size = int(r * (0.2 if style != "roman" else 0.15))
-    while size >= MIN_TEXT_PX:
-        fnt = font(family, size)
-        boxes = [c.text_box(polar(cx, cy, r * NUMERAL_RADIUS, h * 30.0), s, fnt, anchor="mm") for h, s in items]
-        free = all(c.fits(b, pad=2) for b in boxes) and not any(
-            boxes_overlap(a, b, 2) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-        if free:
-            for h, s in items:
-                c.text(polar(cx, cy, r * NUMERAL_RADIUS, h * 30.0), s, fnt, fill=ink, anchor="mm", role="numeral")
-            return
-        size -= 1
-    raise ValueError(f"clock of radius {r:.0f}px too small for {style} numerals")
+    items = [(polar(cx, cy, r * NUMERAL_RADIUS, h * 30.0), s) for h, s in _numeral_texts(style)]
+    place_texts(c, items, family, int(r * (0.2 if style != "roman" else 0.15)), ink, "numeral")
 
 
 def _draw_hand(c: Canvas, cx: float, cy: float, r: float, deg: float, name: str, shape: str, color: RGB) -> None:

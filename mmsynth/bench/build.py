@@ -1,0 +1,349 @@
+"""``mmsynth bench build``: a balanced held-out benchmark from generators or a corpus.
+
+Questions are drawn sample by sample (generators round-robin, sample ``index`` of run
+``seed``; or the records of ``--from CORPUS`` in a seeded order) and accepted while
+
+* their (task, family) quota is open: ``n`` split evenly over tasks, then over each
+  task's families; a family that stops yielding gives its unfilled share to the other
+  families of its task (else to all);
+* no image of the sample and no question is in an excluded corpus, or already in the
+  benchmark (content hashes, :mod:`mmsynth.bench.hashing`);
+* the family's answer distribution stays balanced (:mod:`mmsynth.bench.balance`);
+* at most ``per_image`` questions come from one sample (default 1, so the questions
+  are independent and the bootstrap intervals honest).
+
+A generator that contributes nothing for ``patience`` samples in a row is retired.
+The same arguments give byte-identical files.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from PIL import Image
+from tqdm import tqdm
+
+from mmsynth import registry
+from mmsynth.bench import ifeval
+from mmsynth.bench.balance import Balancer
+from mmsynth.bench.hashing import ExcludedContent, image_bytes, question_hash, sha256
+from mmsynth.corpus import iter_records, package_versions, require_corpus
+from mmsynth.errors import UserError
+from mmsynth.generator import ImageRef, question_prompt
+from mmsynth.io import atomic_write_bytes, atomic_write_json, atomic_write_jsonl
+from mmsynth.rand import rng_for, shuffled
+from mmsynth.record import OPTION_LETTERS, option_key
+
+FORMAT = "mmsynth-bench/1"
+QUESTIONS, ANSWERS, META = "questions.jsonl", "answers.jsonl", "bench.json"
+IF_DIALOGUES, IF_ANSWERS = "if_dialogues.jsonl", "if_answers.jsonl"
+Stratum = tuple[str, str]  # (task, family)
+
+
+@dataclass
+class Candidate:
+    """One sample offered to the benchmark: where it came from, its images and its questions."""
+    key: str
+    generator: str
+    task: str
+    images: list[ImageRef]
+    qa: list[dict]
+    origin: dict
+
+
+@dataclass
+class BuildConfig:
+    out: Path
+    n: int
+    seed: int = 0
+    patterns: list[str] = field(default_factory=list)
+    source_corpus: Path | None = None
+    exclude: list[Path] = field(default_factory=list)
+    max_ratio: float = 1.5
+    per_image: int = 1
+    patience: int = 200
+    if_dialogues: int = 0
+    if_max_instructions: int = 3
+
+    def as_json(self) -> dict:
+        return {"n": self.n, "seed": self.seed, "generators": self.patterns,
+                "from": str(self.source_corpus) if self.source_corpus else None,
+                "exclude": [str(p) for p in self.exclude], "max_ratio": self.max_ratio,
+                "per_image": self.per_image, "patience": self.patience, "if_dialogues": self.if_dialogues,
+                "if_max_instructions": self.if_max_instructions}
+
+
+class Quotas:
+    """Targets per (task, family), with the deficit of a closed stratum handed on."""
+
+    def __init__(self, strata: list[Stratum], n: int) -> None:
+        tasks = sorted({t for t, _ in strata})
+        self.target: dict[Stratum, int] = {}
+        for i, task in enumerate(tasks):
+            share = n // len(tasks) + (i < n % len(tasks))
+            fams = sorted(f for t, f in strata if t == task)
+            for j, fam in enumerate(fams):
+                self.target[(task, fam)] = share // len(fams) + (j < share % len(fams))
+        self.filled: Counter = Counter()
+        self.closed: set[Stratum] = set()
+
+    def __contains__(self, key: Stratum) -> bool:
+        return key in self.target
+
+    def is_open(self, key: Stratum) -> bool:
+        return key in self.target and key not in self.closed and self.filled[key] < self.target[key]
+
+    def take(self, key: Stratum) -> None:
+        self.filled[key] += 1
+
+    def total(self) -> int:
+        return sum(self.filled.values())
+
+    def close(self, key: Stratum) -> None:
+        """No more questions will come for ``key``: give its deficit to open strata (its task's first)."""
+        if key in self.closed:
+            return
+        self.closed.add(key)
+        deficit = self.target[key] - self.filled[key]
+        self.target[key] = self.filled[key]
+        same_task = [k for k in sorted(self.target) if k[0] == key[0] and self.is_open(k)]
+        heirs = same_task or [k for k in sorted(self.target) if self.is_open(k)]
+        for i in range(deficit if heirs else 0):
+            self.target[heirs[i % len(heirs)]] += 1
+
+    def figures(self) -> dict[str, dict]:
+        return {f"{t}/{f}": {"target": self.target[(t, f)], "filled": self.filled[(t, f)]}
+                for t, f in sorted(self.target)}
+
+
+class GeneratorSource:
+    """Samples of registered generators, round-robin, each retired after ``patience`` idle samples."""
+
+    def __init__(self, patterns: list[str], seed: int, patience: int) -> None:
+        self.names = registry.resolve(patterns)
+        self.gens = {n: registry.create(n) for n in self.names}
+        self.seed, self.patience = seed, patience
+        self.families = {}
+        for n, g in self.gens.items():
+            if not g.families:
+                raise UserError(f"{n}: declares no question families, so no quotas can be set")
+            self.families[n] = [(g.task, f.name) for f in g.families]
+        self.failures: Counter = Counter()
+        self.first_error: dict[str, str] = {}
+
+    def strata(self) -> list[Stratum]:
+        return sorted({k for fams in self.families.values() for k in fams})
+
+    def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
+        index, idle, retired = Counter(), Counter(), set()
+
+        def wanted(n: str) -> bool:
+            return n not in retired and any(quotas.is_open(k) for k in self.families[n])
+
+        while any(wanted(n) for n in self.names):
+            for n in self.names:
+                if not wanted(n):
+                    continue
+                before = quotas.total()
+                i, index[n] = index[n], index[n] + 1
+                try:
+                    sample = self.gens[n].make(self.seed, i)
+                except Exception as e:  # a failing sample is skipped and counted, the build goes on
+                    self.failures[n] += 1
+                    self.first_error.setdefault(n, f"index {i}: {type(e).__name__}: {e}")
+                else:
+                    yield Candidate(f"{n}-{self.seed}-{i:06d}", n, self.gens[n].task, sample.images, sample.qa,
+                                    {"generator": n, "seed": self.seed, "index": i})
+                idle[n] = 0 if quotas.total() > before else idle[n] + 1
+                if idle[n] >= self.patience:
+                    retired.add(n)
+                    still = {k for m in self.names if m not in retired for k in self.families[m]}
+                    for k in self.families[n]:
+                        if k not in still:
+                            quotas.close(k)
+
+
+class CorpusSource:
+    """The records of an existing corpus, in an order drawn from the seed."""
+
+    def __init__(self, root: Path, seed: int) -> None:
+        self.root = require_corpus(root)
+        self.records = [rec for _, _, rec in iter_records(self.root)]
+        if not self.records:
+            raise UserError(f"{root}: the corpus holds no records")
+        self.seed = seed
+        self.failures: Counter = Counter()
+        self.first_error: dict[str, str] = {}
+
+    def strata(self) -> list[Stratum]:
+        return sorted({(r["task"], qa["family"]) for r in self.records for qa in r["qa"]})
+
+    def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
+        rng = rng_for(self.seed, 0, "bench.from-corpus")
+        for rec in shuffled(rng, self.records):
+            yield Candidate(rec["id"], rec["generator"], rec["task"], [self.root / p for p in rec["images"]],
+                            rec["qa"], {"corpus": str(self.root), "record": rec["id"]})
+        for key in quotas.target:
+            quotas.close(key)
+
+
+@dataclass
+class Accepted:
+    """A sample with at least one accepted question, kept for the instruction-following track."""
+    key: str
+    images: list[str]
+    qa: list[dict]
+    task: str
+
+
+@dataclass
+class BuildState:
+    quotas: Quotas
+    balancer: Balancer
+    excluded: ExcludedContent
+    seen_images: set[str] = field(default_factory=set)
+    seen_questions: set[str] = field(default_factory=set)
+    counts: Counter = field(default_factory=Counter)
+    questions: list[dict] = field(default_factory=list)
+    answers: list[dict] = field(default_factory=list)
+    samples: list[Accepted] = field(default_factory=list)
+
+
+def _image_name(cand: Candidate, k: int, img: ImageRef) -> str:
+    ext = Path(img).suffix.lstrip(".").lower() if isinstance(img, Path) else "png"
+    return f"images/{cand.generator}/{cand.key}-{k}.{ext or 'png'}"
+
+
+def _image_size(img: ImageRef) -> list[int]:
+    if isinstance(img, Path):
+        with Image.open(img) as im:
+            return list(im.size)
+    return list(img.size)
+
+
+def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
+    """Accept what the rules allow of one candidate; write its images if anything was taken."""
+    state.counts["samples_offered"] += 1
+    try:
+        blobs = [image_bytes(img) for img in cand.images]
+    except OSError as e:
+        state.counts["unreadable_images"] += 1
+        raise UserError(f"{cand.key}: image cannot be read ({e})") from None
+    hashes = [sha256(b) for b in blobs]
+    if any(h in state.excluded.images for h in hashes):
+        state.counts["samples_excluded"] += 1
+        return 0
+    if any(h in state.seen_images for h in hashes):
+        state.counts["samples_duplicate"] += 1
+        return 0
+    names = [_image_name(cand, k, img) for k, img in enumerate(cand.images)]
+    taken, keep = 0, []
+    for j, qa in enumerate(cand.qa):
+        key = (cand.task, qa["family"])
+        if key not in state.quotas:
+            state.counts["questions_unplanned_family"] += 1
+            continue
+        state.balancer.offer(qa["family"], qa["answer"])
+        qh = question_hash(qa, hashes)
+        if qh in state.excluded.questions:
+            state.counts["questions_excluded"] += 1
+            continue
+        keep.append(qa)
+        if taken >= per_image or not state.quotas.is_open(key):
+            continue
+        if qh in state.seen_questions:
+            state.counts["questions_duplicate"] += 1
+            continue
+        if not state.balancer.allows(qa["family"], qa["answer"]):
+            state.counts["questions_rejected_balance"] += 1
+            continue
+        state.balancer.add(qa["family"], qa["answer"])
+        state.quotas.take(key)
+        state.seen_questions.add(qh)
+        taken += 1
+        _append_question(state, f"{cand.key}-q{j}", cand, names, qa)
+    if taken:
+        for name, blob in zip(names, blobs):
+            atomic_write_bytes(out / name, blob)
+        state.seen_images.update(hashes)
+        state.samples.append(Accepted(cand.key, names, keep, cand.task))
+    return taken
+
+
+def _append_question(state: BuildState, qid: str, cand: Candidate, names: list[str], qa: dict) -> None:
+    common = {"task": cand.task, "family": qa["family"], "skill": qa["skill"]}
+    state.questions.append({"id": qid, "images": names, "question": question_prompt(qa),
+                            "options": qa.get("options"), "answer_type": qa["answer_type"], **common})
+    answer = {"id": qid, **ifeval.answer_fields(qa), "task": cand.task, "origin": cand.origin}
+    if qa["answer_type"] in ("point", "bbox") and cand.images:
+        answer["image_size"] = _image_size(cand.images[0])
+    state.answers.append(answer)
+
+
+def _if_track(state: BuildState, cfg: BuildConfig) -> tuple[list[dict], list[dict]]:
+    rng = rng_for(cfg.seed, 0, "bench.if-track")
+    pool = [s for s in state.samples if len(s.qa) >= 2]
+    picks = rng.choice(len(pool), size=min(cfg.if_dialogues, len(pool)), replace=False) if pool else []
+    chosen = [pool[int(i)] for i in sorted(picks)]
+    dialogues, answers = [], []
+    for d, sample in enumerate(chosen):
+        dia, ans = ifeval.build_dialogue(rng, f"if-{d:05d}", sample.images, sample.qa, cfg.if_max_instructions)
+        for a in ans:
+            a["task"] = sample.task
+        dialogues.append(dia)
+        answers += ans
+    return dialogues, answers
+
+
+def _letter_counts(answers: list[dict]) -> dict[str, int]:
+    """How often each option letter is the right one (position bias of multiple choice)."""
+    c: Counter = Counter()
+    for a in answers:
+        if a.get("options"):
+            keys = [option_key(o) for o in a["options"]]
+            c[OPTION_LETTERS[keys.index(option_key(a["answer"]))]] += 1
+    return dict(sorted(c.items()))
+
+
+def build(cfg: BuildConfig) -> dict:
+    """Build the benchmark of ``cfg`` into ``cfg.out``; return the contents of ``bench.json``."""
+    if cfg.n < 1:
+        raise UserError("-n must be at least 1")
+    if cfg.max_ratio < 1:
+        raise UserError("--max-ratio must be at least 1")
+    if cfg.per_image < 1 or cfg.patience < 1:
+        raise UserError("--per-image and --patience must be at least 1")
+    if (cfg.out / META).exists() or (cfg.out / QUESTIONS).exists():
+        raise UserError(f"{cfg.out}: already holds a benchmark; choose another -o or remove it")
+    excluded = ExcludedContent()
+    for root in cfg.exclude:
+        excluded.add_corpus(root)
+    source = CorpusSource(cfg.source_corpus, cfg.seed) if cfg.source_corpus else \
+        GeneratorSource(cfg.patterns, cfg.seed, cfg.patience)
+    state = BuildState(Quotas(source.strata(), cfg.n), Balancer(cfg.max_ratio), excluded)
+    with tqdm(total=cfg.n, desc="bench build", unit="q") as bar:
+        for cand in source.candidates(state.quotas):
+            bar.update(offer(cand, state, cfg.out, cfg.per_image))
+            bar.set_postfix(samples=state.counts["samples_offered"], refresh=False)
+            if state.quotas.total() >= cfg.n:
+                break
+    if not state.questions:
+        raise UserError("no question could be accepted (everything excluded, or no generator yields)")
+    dialogues, if_answers = _if_track(state, cfg) if cfg.if_dialogues else ([], [])
+    meta = {"format": FORMAT, "config": cfg.as_json(), "versions": package_versions(),
+            "counts": {"questions": len(state.questions), "images": len(state.seen_images),
+                       "shortfall": cfg.n - len(state.questions), **dict(sorted(state.counts.items())),
+                       "samples_failed": dict(source.failures), "if_dialogues": len(dialogues),
+                       "if_turns": len(if_answers)},
+            "first_errors": source.first_error, "quotas": state.quotas.figures(),
+            "balance": state.balancer.figures(), "correct_letters": _letter_counts(state.answers),
+            "exclude": excluded.sources}
+    if dialogues:
+        atomic_write_jsonl(cfg.out / IF_DIALOGUES, dialogues)
+        atomic_write_jsonl(cfg.out / IF_ANSWERS, if_answers)
+    atomic_write_jsonl(cfg.out / QUESTIONS, state.questions)
+    atomic_write_jsonl(cfg.out / ANSWERS, state.answers)
+    atomic_write_json(cfg.out / META, meta)
+    return meta

@@ -1,0 +1,187 @@
+"""``mmsynth bench score``: score a model's predictions on a benchmark.
+
+Each question is scored in [0, 1] by its answer's metric (:mod:`mmsynth.bench.metrics`);
+scores are averaged overall and per task, question family, skill and answer type, each
+with a seeded percentile-bootstrap 95% interval (questions resampled with replacement).
+With ``baselines`` the answer-prior floors are scored the same way:
+
+* ``majority``: each family's most common answer in the benchmark (for multiple choice,
+  the option that is most often the answer in the family);
+* ``random``: a uniformly random option (yes/no counts as two options), else an answer
+  drawn from the family's answers, seeded.
+"""
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mmsynth.bench import ifeval, metrics
+from mmsynth.bench.balance import answer_key
+from mmsynth.bench.build import ANSWERS, IF_ANSWERS, META
+from mmsynth.bench.predictions import Predictions, read_predictions
+from mmsynth.errors import UserError
+from mmsynth.io import read_json, read_jsonl
+from mmsynth.record import OPTION_LETTERS
+
+GROUPS = ("task", "family", "skill", "answer_type")
+
+
+@dataclass
+class Item:
+    """The score of one question."""
+    id: str
+    task: str
+    family: str
+    skill: str
+    answer_type: str
+    metric: str
+    score: float
+    value: float | None
+    extracted: Any
+    missing: bool
+
+
+def load_answers(bench: str | Path, name: str = ANSWERS, required: bool = True) -> list[dict]:
+    """The answer lines of a benchmark folder (ids checked unique)."""
+    bench = Path(bench)
+    if not (bench / META).exists():
+        raise UserError(f"{bench}: not a benchmark folder (no {META}; make one with `mmsynth bench build`)")
+    read_json(bench / META)
+    path = bench / name
+    if not path.exists():
+        if required:
+            raise UserError(f"{path}: missing")
+        return []
+    rows, seen = [], set()
+    for line, row in read_jsonl(path):
+        if not isinstance(row, dict) or "id" not in row or "answer" not in row or "answer_type" not in row:
+            raise UserError(f"{path}:{line}: not an answer line (needs id, answer, answer_type)")
+        if row["id"] in seen:
+            raise UserError(f"{path}:{line}: duplicate id {row['id']!r}")
+        seen.add(row["id"])
+        rows.append(row)
+    return rows
+
+
+def score_items(answers: list[dict], responses: dict[str, list[str]]) -> list[Item]:
+    """Score the first response of each answered question; unanswered ones score 0."""
+    items = []
+    for a in answers:
+        got = responses.get(a["id"])
+        s = metrics.score(a, got[0] if got else None)
+        metric = a.get("metric") or metrics.metric_for(a["answer_type"], a.get("skill", ""), a.get("options"))
+        items.append(Item(a["id"], a.get("task", ""), a.get("family", ""), a.get("skill", ""), a["answer_type"],
+                          metric, s.score, s.value, s.extracted, got is None))
+    return items
+
+
+def bootstrap_ci(scores: np.ndarray, seed: int, label: str, n_boot: int = 1000) -> list[float]:
+    """Percentile-bootstrap 95% interval of a mean; seeded per label so groups do not interact."""
+    if len(scores) == 0:
+        return [0.0, 0.0]
+    rng = np.random.default_rng([seed, zlib.crc32(label.encode())])
+    means = np.empty(n_boot)
+    for start in range(0, n_boot, 100):  # chunks keep memory at 100 x n
+        idx = rng.integers(0, len(scores), size=(min(100, n_boot - start), len(scores)))
+        means[start:start + len(idx)] = scores[idx].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return [float(lo), float(hi)]
+
+
+def summarize(items: list[Item], seed: int = 0, n_boot: int = 1000) -> dict:
+    """Overall and per-group means with bootstrap intervals, and the per-metric extras."""
+    scores = np.array([i.score for i in items], dtype=float)
+    out: dict[str, Any] = {"n": len(items), "overall": float(scores.mean()) if len(items) else 0.0,
+                           "overall_ci": bootstrap_ci(scores, seed, "overall", n_boot), "groups": {}}
+    for g in GROUPS:
+        names = sorted({getattr(i, g) for i in items})
+        out["groups"][g] = {}
+        for name in names:
+            s = np.array([i.score for i in items if getattr(i, g) == name])
+            out["groups"][g][name] = {"n": len(s), "score": float(s.mean()),
+                                      "ci": bootstrap_ci(s, seed, f"{g}/{name}", n_boot)}
+    extras = {}
+    for metric, key in (("iou", "mean_iou"), ("point", "mean_point_distance"), ("route", "route_exact")):
+        vals = [i.value for i in items if i.metric == metric and i.value is not None]
+        if vals:
+            extras[key] = float(np.mean(vals))
+    out["metrics"] = extras
+    return out
+
+
+def _best_option(options: list, prior: Counter) -> int:
+    counts = [prior.get(answer_key(o), 0) for o in options]
+    return counts.index(max(counts))
+
+
+def baseline_predictions(answers: list[dict], seed: int) -> dict[str, dict[str, list[str]]]:
+    """The prediction texts of the majority and random answer-prior baselines.
+
+    Answers are compared by their canonical key (:func:`answer_key`), which is also a text
+    every metric reads back (numbers as digits, lists comma-separated)."""
+    pools: dict[str, list[str]] = {}
+    for a in answers:
+        pools.setdefault(a.get("family", ""), []).append(answer_key(a["answer"]))
+    priors = {fam: Counter(keys) for fam, keys in pools.items()}
+    top = {fam: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for fam, c in priors.items()}
+    rng = np.random.default_rng([seed, zlib.crc32(b"bench.random-baseline")])
+    majority, random = {}, {}
+    for a in answers:
+        fam, options = a.get("family", ""), a.get("options")
+        if options:
+            majority[a["id"]] = [OPTION_LETTERS[_best_option(options, priors[fam])]]
+            random[a["id"]] = [OPTION_LETTERS[int(rng.integers(len(options)))]]
+        else:
+            choices = ["yes", "no"] if a["answer_type"] == "yesno" else pools[fam]
+            majority[a["id"]] = [top[fam]]
+            random[a["id"]] = [choices[int(rng.integers(len(choices)))]]
+    return {"majority": majority, "random": random}
+
+
+def _if_turns(if_answers: list[dict], responses: dict[str, list[str]]) -> list[tuple[list[dict], list[str] | None]]:
+    return [(a["instructions"], responses.get(a["id"])) for a in if_answers]
+
+
+def score_bench(bench: str | Path, predictions: str | Path, baselines: bool = False, seed: int = 0,
+                n_boot: int = 1000) -> tuple[dict, list[Item]]:
+    """The summary (JSON-ready) and per-question items of a predictions file on a benchmark."""
+    answers = load_answers(bench)
+    if_answers = load_answers(bench, IF_ANSWERS, required=False)
+    q_ids, if_ids = {a["id"] for a in answers}, {a["id"] for a in if_answers}
+    preds: Predictions = read_predictions(predictions, q_ids | if_ids)
+    has_q, has_if = bool(q_ids & preds.responses.keys()), bool(if_ids & preds.responses.keys())
+    if not has_q and not has_if:
+        first = preds.problems[0] if preds.problems else f"{predictions}: empty"
+        raise UserError(f"no prediction matches a question of {bench} ({first})")
+    summary: dict[str, Any] = {"bench": str(bench), "predictions": str(predictions),
+                               "prediction_lines": preds.lines, "problems": preds.problems}
+    items: list[Item] = []
+    if has_q:
+        items = score_items(answers, preds.responses)
+        summary.update(summarize(items, seed, n_boot))
+        summary["answered"] = sum(not i.missing for i in items)
+        summary["missing"] = [i.id for i in items if i.missing]
+        if baselines:
+            summary["baselines"] = {name: summarize(score_items(answers, resp), seed, n_boot)
+                                    for name, resp in baseline_predictions(answers, seed).items()}
+    if has_if:
+        turns = _if_turns(if_answers, preds.responses)
+        pif = ifeval.pif_summary(turns)
+        per_turn = np.array(pif.pop("per_turn"))
+        pif["pif_ci"] = bootstrap_ci(per_turn, seed, "pif", n_boot)
+        if_items = score_items(if_answers, preds.responses)
+        pif["accuracy"] = float(np.mean([i.score for i in if_items]))
+        pif["missing"] = [i.id for i in if_items if i.missing]
+        summary["if_track"] = pif
+        if not has_q:
+            summary["overall"] = pif["pif"]
+    return summary, items
+
+
+def item_rows(items: list[Item]) -> list[dict]:
+    return [asdict(i) for i in items]

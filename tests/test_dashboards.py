@@ -16,12 +16,13 @@ from mmsynth.registry import create
 from mmsynth.rand import rng_for
 
 from generators.dashboards import clock_solve as cs
+from generators.dashboards import digital_solve as ds
 from generators.dashboards import gauge_solve as gs
 from generators.dashboards.clock_draw import draw_clock, hand_angles, polar
 from generators.dashboards.gauge_draw import dial_geometry, draw_gauge, needle_angle, tick_labels
 from mmsynth.errors import NotApplicable
 
-DASHBOARDS = ["dashboard.clock", "dashboard.gauge"]
+DASHBOARDS = ["dashboard.clock", "dashboard.gauge", "dashboard.digital"]
 
 
 def png_bytes(img) -> bytes:
@@ -207,3 +208,41 @@ def test_needle_drawn_at_the_reading(value):
     assert np.abs(px[round(y), round(x)] - red).sum() < 30
     x, y = polar(cx, cy, r * 0.5, needle_angle(g, value + 60 if value < 150 else value - 60))
     assert np.abs(px[round(y), round(x)] - red).sum() > 60
+
+
+# --- digital readouts: hand-derived answers ----------------------------------------------
+
+def num(label, text, unit="°C"):
+    dec = len(text.split(".")[1]) if "." in text else 0
+    return {"label": label, "unit": unit, "kind": "number", "value": float(text) if dec else int(text),
+            "text": text, "decimals": dec}
+
+
+def tim(label, text):
+    h, m = map(int, text.split(":"))
+    return {"label": label, "unit": "", "kind": "time", "value": h * 60 + m, "text": text, "decimals": 0}
+
+
+def test_seven_segment_answers_by_hand():
+    assert sorted(ds.confusions("8")) == ["0", "6", "9"]           # one segment off an 8
+    assert "7" in ds.confusions("1") and "1" in ds.confusions("7")
+    assert ds.lit_count(num("A", "18.5"), 0).answer == 2            # '1': b, c
+    assert ds.lit_count(num("A", "18.5"), 1).answer == 7            # '8': all
+    assert ds.lit_count(num("A", "18.5"), 2).answer == 5            # '5': a, c, d, f, g
+    assert ds.count_digits(tim("T", "07:45")).answer == 4
+    with pytest.raises(NotApplicable):
+        ds.lit_count(num("A", "18.5"), 3)
+
+
+def test_digital_reasoning_by_hand():
+    assert ds.difference(num("CURRENT", "19.5"), num("TARGET", "22.0")).answer == 2.5
+    assert ds.highest([num("LOW", "3.5"), num("NOW", "7.0"), num("HIGH", "11.2"), num("W", "40", "km/h")],
+                      "°C").answer == "HIGH"
+    with pytest.raises(NotApplicable):
+        ds.highest([num("A", "5"), num("B", "5")], "°C")
+    assert ds.minutes_between(tim("TIME", "23:50"), tim("ALARM", "00:15")).answer == 25
+    assert ds.minutes_between(tim("TIME", "06:30"), tim("ALARM", "07:00")).answer == 30
+    assert ds.time_after(tim("TIME", "22:55"), 70).answer == "00:05"
+    assert ds.read_number(num("A", "4.64", "km")).answer == 4.64
+    assert 4.64 not in ds.read_number(num("A", "4.64", "km")).distractors
+    assert all(ds.is_valid_time(t) for t in ds.read_time(tim("T", "23:59")).distractors)

@@ -1,0 +1,149 @@
+"""The floor-plan sampler: rng -> spec (rooms, doors, entrance, windows, north) for a home or office.
+
+Room types go to rectangles by size preference (the living room gets a large one,
+closets small ones); doors form a spanning tree from the hub (the room the entrance
+opens into) that reaches leaf rooms such as bathrooms by a single door, plus a few
+extra doors; windows sit on exterior walls. Geometry is decimetre-exact.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import yaml
+
+from mmsynth.rand import pick, randint, uniform, weighted
+
+from generators.floorplans.partition import Rect, exterior_sides, shared_wall, split_footprint
+
+MIN_DOOR_WALL = 15   # dm of shared wall needed for a door (door plus margins)
+NORTHS = ("up", "right", "down", "left")
+
+
+@functools.lru_cache(maxsize=None)
+def room_data() -> dict:
+    """rooms.yaml: the room types and what each kind of plan contains."""
+    return yaml.safe_load(Path(__file__).with_name("rooms.yaml").read_text())
+
+
+def room_type(t: str) -> dict:
+    return room_data()["types"][t]
+
+
+def sample_plan(rng: np.random.Generator, kind: str) -> dict:
+    """A plan of ``kind`` ('home' or 'office'); resamples until its rooms are door-connected."""
+    cfg = room_data()["kinds"][kind]
+    while True:
+        spec = _try_plan(rng, kind, cfg)
+        if spec is not None:
+            return spec
+
+
+def _try_plan(rng: np.random.Generator, kind: str, cfg: dict) -> dict | None:
+    w = int(round(uniform(rng, *cfg["footprint_m"]["w"]) * 10))
+    h = int(round(uniform(rng, *cfg["footprint_m"]["h"]) * 10))
+    rects = split_footprint(rng, w, h, randint(rng, *cfg["rooms"]), int(cfg["min_side_m"] * 10))
+    types = _room_types(rng, cfg, len(rects))
+    if types is None:
+        return None
+    by_area = sorted(rects, key=lambda r: (-r[2] * r[3], r[1], r[0]))
+    order = sorted(types, key=lambda t: -(room_type(t)["size"] + rng.normal(0, 0.8)))
+    assigned = sorted(zip(by_area, order), key=lambda ra: (ra[0][1], ra[0][0]))
+    names = _room_names([t for _, t in assigned])
+    rect_of = {n: r for n, (r, _) in zip(names, assigned)}
+    type_of = {n: t for n, (_, t) in zip(names, assigned)}
+    hub = next(n for n in names if type_of[n] == cfg["hub"])
+    walls = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            sw = shared_wall(rect_of[a], rect_of[b])
+            if sw and sw[3] - sw[2] >= MIN_DOOR_WALL:
+                walls[(a, b)] = sw
+    eligible = nx.Graph(list(walls))
+    eligible.add_nodes_from(names)
+    hub_sides = [s for s in exterior_sides(rect_of[hub], w, h) if s[2] - s[1] >= MIN_DOOR_WALL]
+    if not nx.is_connected(eligible) or not hub_sides:
+        return None
+    door_pairs = _door_pairs(rng, eligible, hub, type_of)
+    doors = [_door(rng, a, b, walls[(a, b)] if (a, b) in walls else walls[(b, a)]) for a, b in door_pairs]
+    side = pick(rng, hub_sides)
+    ew = randint(rng, 9, 11)
+    at = randint(rng, side[1] + 3, side[2] - 3 - ew)
+    entrance = {"room": hub, "side": side[0], "from": at / 10, "to": (at + ew) / 10}
+    windows = _windows(rng, names, rect_of, type_of, w, h, entrance)
+    rooms = [{"name": n, "type": type_of[n], "x": r[0] / 10, "y": r[1] / 10, "w": r[2] / 10, "h": r[3] / 10}
+             for n, r in rect_of.items()]
+    return {"kind": kind, "footprint": {"w": w / 10, "h": h / 10},
+            "north": weighted(rng, list(NORTHS), [0.55, 0.15, 0.15, 0.15]),
+            "rooms": rooms, "doors": doors, "entrance": entrance, "windows": windows}
+
+
+def _room_types(rng: np.random.Generator, cfg: dict, n: int) -> list[str] | None:
+    types = [t for t, (lo, hi) in cfg["required"].items() for _ in range(randint(rng, lo, hi))]
+    if len(types) > n:
+        return None
+    return types + [pick(rng, cfg["optional"]) for _ in range(n - len(types))]
+
+
+def _room_names(types: list[str]) -> list[str]:
+    """Type labels, numbered in reading order where a type repeats ("Bedroom 1", "Bedroom 2")."""
+    seen: dict[str, int] = {}
+    out = []
+    for t in types:
+        seen[t] = seen.get(t, 0) + 1
+        label = room_type(t)["label"]
+        out.append(f"{label} {seen[t]}" if types.count(t) > 1 else label)
+    return out
+
+
+def _door_pairs(rng: np.random.Generator, eligible: nx.Graph, hub: str, type_of: dict) -> list[tuple[str, str]]:
+    """A spanning tree grown from the hub (never through leaf rooms when avoidable), plus extra doors.
+
+    Each pair is (from, into): the door swings into the second room.
+    """
+    leaf = {n: room_type(type_of[n])["leaf"] for n in eligible}
+    in_tree, pairs = {hub}, []
+    while len(in_tree) < eligible.number_of_nodes():
+        cands = sorted((u, v) for u in in_tree for v in eligible[u] if v not in in_tree)
+        cost = [rng.random() + (10.0 if leaf[u] else 0.0) + (0.0 if leaf[v] else 0.3) for u, v in cands]
+        u, v = cands[int(np.argmin(cost))]
+        in_tree.add(v)
+        pairs.append((u, v))
+    tree = {frozenset(p) for p in pairs}
+    extra = sorted(e for e in eligible.edges if frozenset(e) not in tree and not leaf[e[0]] and not leaf[e[1]])
+    for e in extra:
+        if rng.random() < 0.25 and len(pairs) < eligible.number_of_nodes() + 1:
+            pairs.append(e)
+    return pairs
+
+
+def _door(rng: np.random.Generator, a: str, b: str, wall: tuple[str, int, int, int]) -> dict:
+    axis, pos, s, e = wall
+    width = randint(rng, 8, 9)
+    start = randint(rng, s + 3, e - 3 - width)
+    return {"rooms": [a, b], "axis": axis, "at": pos / 10, "from": start / 10, "to": (start + width) / 10}
+
+
+def _windows(rng: np.random.Generator, names: list[str], rect_of: dict[str, Rect], type_of: dict,
+             w: int, h: int, entrance: dict) -> list[dict]:
+    """One or two windows on the exterior walls of rooms that have them, clear of the entrance."""
+    out = []
+    for n in names:
+        if not room_type(type_of[n])["windows"]:
+            continue
+        sides = sorted(exterior_sides(rect_of[n], w, h), key=lambda s: s[1] - s[2])
+        for k, (side, s, e) in enumerate(sides[:2]):
+            if k == 1 and rng.random() < 0.6:
+                continue
+            length = randint(rng, 10, 16)
+            if e - s < length + 8:
+                continue
+            at = randint(rng, s + 4, e - 4 - length)
+            if n == entrance["room"] and side == entrance["side"]:
+                ea, eb = int(round(entrance["from"] * 10)), int(round(entrance["to"] * 10))
+                if at < eb + 3 and at + length > ea - 3:
+                    continue
+            out.append({"room": n, "side": side, "from": at / 10, "to": (at + length) / 10})
+    return out

@@ -17,30 +17,42 @@ from mmsynth.questions import load_families
 from mmsynth.registry import register
 
 from generators.charts.render_axes import render_category
-from generators.charts.sampler import sample_category_spec
+from generators.charts.render_pie import render_pie
+from generators.charts.render_scatter import render_scatter
+from generators.charts.sampler import sample_category_spec, sample_pie_spec
+from generators.charts.scatter_sampler import sample_scatter_spec
+from generators.charts.scatter_solvers import S
 from generators.charts.solvers import Q
 from generators.charts.style import sample_chart_style
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
-SINGLE = ["chart.value", "chart.category_color", "chart.label_by_color", "chart.label_at",
-          "chart.count_categories", "chart.max_label", "chart.min_label", "chart.rank", "chart.difference",
-          "chart.compare", "chart.ratio", "chart.sum", "chart.average", "chart.count_above"]
-MULTI = SINGLE + ["chart.series_color", "chart.count_series", "chart.series_max", "chart.multi_hop"]
+SCATTER_QUESTIONS = Path(__file__).with_name("scatter_questions.yaml")
+PIE = ["chart.value", "chart.category_color", "chart.label_by_color", "chart.count_categories",
+       "chart.max_label", "chart.min_label", "chart.rank", "chart.difference", "chart.compare", "chart.ratio",
+       "chart.pair_sum", "chart.count_above"]
+SINGLE = PIE + ["chart.label_at", "chart.sum", "chart.average"]
+MULTI = [n for n in SINGLE if n != "chart.category_color"] + [
+    "chart.series_color", "chart.count_series", "chart.series_max", "chart.multi_hop"]
 TOTALS = ["chart.total_of", "chart.total_max"]
 TIME = ["chart.biggest_rise", "chart.direction"]
 
 
-class CategoryChart(Generator):
-    """Base of the charts whose data are values of categories, one list per series."""
+class ChartStyle(Generator):
+    """Base of every chart kind: the chart task and the shared chart style sampler."""
 
     task = "chart"
+
+    def sample_style(self, rng: np.random.Generator) -> dict:
+        return sample_chart_style(rng)
+
+
+class CategoryChart(ChartStyle):
+    """Base of the charts whose data are values of categories, one list per series."""
+
     kind: ClassVar[str] = ""
 
     def sample_spec(self, rng: np.random.Generator) -> dict:
         return sample_category_spec(rng, self.kind)
-
-    def sample_style(self, rng: np.random.Generator) -> dict:
-        return sample_chart_style(rng)
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_category(spec, style)
@@ -86,3 +98,35 @@ class AreaChart(CategoryChart):
     """Stacked area charts over time with a legend."""
     kind = "area"
     families = load_families(QUESTIONS, Q, only=MULTI + TOTALS + TIME)
+
+
+@register("chart.pie")
+class PieChart(ChartStyle):
+    """Pie charts of integer percentage shares, labelled beside the slices or in a legend."""
+    families = load_families(QUESTIONS, Q, only=PIE)
+
+    def sample_spec(self, rng: np.random.Generator) -> dict:
+        return sample_pie_spec(rng, "pie")
+
+    def render(self, spec: dict, style: dict) -> Rendered:
+        return render_pie(spec, style)
+
+
+@register("chart.donut")
+class DonutChart(PieChart):
+    """Donut charts of integer percentage shares, labelled beside the segments or in a legend."""
+
+    def sample_spec(self, rng: np.random.Generator) -> dict:
+        return sample_pie_spec(rng, "donut")
+
+
+@register("chart.scatter")
+class ScatterChart(ChartStyle):
+    """Scatter plots of themed point groups forming clusters or rising/falling/flat trends."""
+    families = load_families(SCATTER_QUESTIONS, S)
+
+    def sample_spec(self, rng: np.random.Generator) -> dict:
+        return sample_scatter_spec(rng)
+
+    def render(self, spec: dict, style: dict) -> Rendered:
+        return render_scatter(spec, style)

@@ -9,10 +9,15 @@ from __future__ import annotations
 import math
 from PIL import ImageFont
 
-from mmsynth.draw import Canvas, RGB
+from mmsynth.draw import RGB, Canvas, TextBox
 
 PAD = 4          # free pixels kept between neighbouring texts
 SIN45 = math.sqrt(0.5)
+
+
+def put_text(canvas: Canvas, xy: tuple[float, float], s: str, fnt: ImageFont.FreeTypeFont, **kw) -> TextBox:
+    """``Canvas.text`` at whole-pixel coordinates, so recorded boxes are exact pixel boxes."""
+    return canvas.text((round(xy[0]), round(xy[1])), s, fnt, **kw)
 
 
 def ink(s: str, fnt: ImageFont.FreeTypeFont, anchor: str = "la") -> tuple[float, float, float, float]:
@@ -77,7 +82,7 @@ def draw_legend(canvas: Canvas, entries: list[tuple[str, RGB]], fnt: ImageFont.F
         sw = lh * 0.7
         top = cy + (lh - sw) / 2
         canvas.draw.rectangle((cx, top, cx + sw, top + sw), fill=rgb)
-        canvas.text((cx + sw + 6, cy + lh / 2), text, fnt, fill=ink_rgb, anchor="lm", role="legend")
+        put_text(canvas, (cx + sw + 6, cy + lh / 2), text, fnt, fill=ink_rgb, anchor="lm", role="legend")
         if vertical:
             cy += lh + PAD
         else:
@@ -97,3 +102,12 @@ def dashed_line(canvas: Canvas, p0: tuple[float, float], p1: tuple[float, float]
         e = min(t + dash, length)
         canvas.draw.line((x0 + ux * t, y0 + uy * t, x0 + ux * e, y0 + uy * e), fill=fill, width=1)
         t = e + gap
+
+
+def grid_line(canvas: Canvas, style: dict, p0: tuple[float, float], p1: tuple[float, float]) -> None:
+    """A grid line in the style's colour and pattern (solid, dashed, or none)."""
+    color = tuple(style["grid_color"])
+    if style["grid"] == "solid":
+        canvas.draw.line((p0, p1), fill=color, width=1)
+    elif style["grid"] == "dashed":
+        dashed_line(canvas, p0, p1, color)

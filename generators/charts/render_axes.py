@@ -18,7 +18,7 @@ from mmsynth.draw import Canvas, bold, font, rgb, text_color_on
 from mmsynth.generator import Rendered
 
 from generators.charts.axis import tick_label, ticks, value_label
-from generators.charts.layout import (PAD, choose_rotation, dashed_line, draw_legend, legend_size,
+from generators.charts.layout import (put_text, PAD, choose_rotation, draw_legend, grid_line, legend_size,
                                       line_height, rotated_extent, size)
 from generators.charts.style import MIN_FONT
 
@@ -177,21 +177,16 @@ def _draw_frame(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None
     ink = tuple(style["ink"])
     if style["plot_background"]:
         cv.draw.rectangle((x0, y0, x1, y1), fill=tuple(style["plot_background"]))
-    grid = tuple(style["grid_color"])
     for t in ticks(spec["axis"]):
         p = ax.v(t)
-        a, b = ((x0, p), (x1, p)) if ax.vertical else ((p, y0), (p, y1))
-        if style["grid"] == "solid":
-            cv.draw.line((a, b), fill=grid, width=1)
-        elif style["grid"] == "dashed":
-            dashed_line(cv, a, b, grid)
+        grid_line(cv, style, *(((x0, p), (x1, p)) if ax.vertical else ((p, y0), (p, y1))))
         text = tick_label(t, spec["axis"])
         if ax.vertical:
             cv.draw.line((x0 - TICK, p, x0, p), fill=ink)
-            cv.text((x0 - TICK - PAD, p), text, f.tick, fill=ink, anchor="rm", role="tick")
+            put_text(cv, (x0 - TICK - PAD, p), text, f.tick, fill=ink, anchor="rm", role="tick")
         else:
             cv.draw.line((p, y1, p, y1 + TICK), fill=ink)
-            cv.text((p, y1 + TICK + PAD), text, f.tick, fill=ink, anchor="mt", role="tick")
+            put_text(cv, (p, y1 + TICK + PAD), text, f.tick, fill=ink, anchor="mt", role="tick")
 
 
 def _draw_spines(cv: Canvas, style: dict, ax: Axes) -> None:
@@ -211,20 +206,20 @@ def _draw_categories(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) ->
         c = ax.c(i)
         if not ax.vertical:
             cv.draw.line((x0 - TICK, c, x0, c), fill=ink)
-            cv.text((x0 - TICK - PAD, c), name, f.tick, fill=ink, anchor="rm", role="label")
+            put_text(cv, (x0 - TICK - PAD, c), name, f.tick, fill=ink, anchor="rm", role="label")
             continue
         cv.draw.line((c, y1, c, y1 + TICK), fill=ink)
         top = y1 + max(TICK + PAD, th / 2 + PAD)
         if ax.p.rotation == 0:
-            cv.text((c, top), name, f.tick, fill=ink, anchor="mt", role="label")
+            put_text(cv, (c, top), name, f.tick, fill=ink, anchor="mt", role="label")
         elif ax.p.rotation == 90:
-            cv.text((c, top), name, f.tick, fill=ink, anchor="rm", angle=90, role="label")
+            put_text(cv, (c, top), name, f.tick, fill=ink, anchor="rm", angle=90, role="label")
         else:
             w, h = size(name, f.tick)
             ext = rotated_extent(w, h, 45)
             box = cv.text_box((0, 0), name, f.tick, "mm", 45)
             cx = c + h / 2 - ext[0] / 2
-            cv.text((cx - (box[0] + box[2]) / 2, top + ext[1] / 2 - (box[1] + box[3]) / 2), name, f.tick,
+            put_text(cv, (cx - (box[0] + box[2]) / 2, top + ext[1] / 2 - (box[1] + box[3]) / 2), name, f.tick,
                     fill=ink, anchor="mm", angle=45, role="label")
 
 
@@ -232,14 +227,14 @@ def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> Non
     x0, y0, x1, y1 = ax.p.box
     ink = tuple(style["ink"])
     W, H = cv.size
-    cv.text((W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
+    put_text(cv, (W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
     vt, ct = value_title(spec), category_title(spec)
     y_title, x_title = (vt, ct) if ax.vertical else (ct, vt)
-    cv.text((MARGIN + line_height(f.axis) / 2, (y0 + y1) / 2), y_title, f.axis, fill=ink, anchor="mm",
+    put_text(cv, (MARGIN + line_height(f.axis) / 2, (y0 + y1) / 2), y_title, f.axis, fill=ink, anchor="mm",
             angle=90, role="axis_title")
     legend_below = ax.p.legend is not None and not ax.p.legend_vertical and style["legend"] == "bottom"
     lh = legend_size(series_names(spec), f.tick, False, ax.p.legend[2])[1] + PAD if legend_below else 0
-    cv.text(((x0 + x1) / 2, H - MARGIN - lh), x_title, f.axis, fill=ink, anchor="md", role="axis_title")
+    put_text(cv, ((x0 + x1) / 2, H - MARGIN - lh), x_title, f.axis, fill=ink, anchor="md", role="axis_title")
 
 
 def _annotate(cv: Canvas, ax: Axes, value: float, end: float, half: float, i: int, bar_rgb, style: dict,
@@ -255,7 +250,7 @@ def _annotate(cv: Canvas, ax: Axes, value: float, end: float, half: float, i: in
     else:
         outside = end + PAD + w + PAD <= x1
         xy, anchor = ((end + PAD, c), "lm") if outside else ((end - PAD, c), "rm")
-    cv.text(xy, text, f.value, fill=ink if outside else text_color_on(bar_rgb), anchor=anchor, role="value")
+    put_text(cv, xy, text, f.value, fill=ink if outside else text_color_on(bar_rgb), anchor=anchor, role="value")
 
 
 def _draw_bars(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:

@@ -49,10 +49,10 @@ def _pick_theme(rng: np.random.Generator, additive: bool) -> tuple[str, dict]:
 def _nouns(theme: dict, kind: str, time: dict | None) -> dict:
     """Which theme nouns name the categories and the series for this kind of chart."""
     if kind in TIME_KINDS:
-        return {"category_name": time["name"], "category_plural": time["plural"],
+        return {"category_name": time["name"], "category_plural": time["plural"], "category_scope": time["scope"],
                 "series_name": theme["entity"], "series_plural": theme["entity_plural"],
                 "series_scope": theme["entity_scope"]}
-    return {"category_name": theme["entity"], "category_plural": theme["entity_plural"],
+    return {"category_name": theme["entity"], "category_plural": theme["entity_plural"], "category_scope": None,
             "series_name": theme["group"], "series_plural": theme["group_plural"],
             "series_scope": theme["group_scope"]}
 
@@ -151,7 +151,7 @@ def sample_pie_spec(rng: np.random.Generator, kind: str) -> dict:
         "kind": kind, "theme": theme_name,
         "title": _title(rng, measure, "%", theme["entity"], theme["entity_plural"]),
         "measure": measure, "unit": "%",
-        "category_name": theme["entity"], "category_plural": theme["entity_plural"],
+        "category_name": theme["entity"], "category_plural": theme["entity_plural"], "category_scope": None,
         "series_name": "", "series_plural": "", "series_scope": "{}",
         "categories": list(categories),
         "series": [{"name": "share", "color": None, "values": [int(v) for v in pct]}],

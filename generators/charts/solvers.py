@@ -49,6 +49,16 @@ def fields(spec: dict, series: str | None = None) -> dict:
             "series_nouns": spec["series_plural"], "scope": scope(spec, series), "mark": mark}
 
 
+def subject_fields(spec: dict, label: str, series: str | None) -> dict:
+    """Fields naming one value: 'North' + ' in 2021' on bars, 'Oslo' + ' in May' on time charts."""
+    f = fields(spec, series)
+    if spec["category_scope"] and series is not None:
+        f.update(subject=series, context=" " + spec["category_scope"].format(label))
+    else:
+        f.update(subject=label, context=f["scope"])
+    return f
+
+
 def reading(spec: dict, series: str | None) -> tuple[float, str]:
     """Tolerance and source of one value read off the chart."""
     if spec["annotated"]:
@@ -96,6 +106,15 @@ def unique_extreme(vals: list[float], highest: bool) -> int:
     return vals.index(target)
 
 
+PIE_VISIBLE_GAP = 3  # percentage points two unlabelled slices must differ by to be told apart
+
+
+def require_visible(spec: dict, a: float, b: float) -> None:
+    """Refuse comparing two values the chart does not show apart (unlabelled pie slices)."""
+    if spec["axis"] is None and not spec["annotated"] and abs(a - b) < PIE_VISIBLE_GAP:
+        raise NotApplicable("slices too close in size to compare by eye")
+
+
 # --- perception ------------------------------------------------------------------------
 @Q.bind("chart.value")
 def _bind_value(spec: dict, rng: np.random.Generator) -> dict:
@@ -107,7 +126,7 @@ def _value(spec: dict, label: str, series: str | None) -> Solution:
     vals = values_of(spec, series)
     v = vals[spec["categories"].index(label)]
     tol, source = reading(spec, series)
-    return Solution(answer=v, distractors=near(v, value_step(spec), vals), fields=fields(spec, series),
+    return Solution(answer=v, distractors=near(v, value_step(spec), vals), fields=subject_fields(spec, label, series),
                     tolerance=tol, extra={"readable_from": source})
 
 
@@ -216,6 +235,7 @@ def _extreme_label(spec: dict, series: str | None, highest: bool) -> Solution:
     word = "highest" if highest else "lowest"
     answer = spec["categories"][i]
     order = sorted(range(len(vals)), key=lambda j: vals[j], reverse=highest)
+    require_visible(spec, vals[order[0]], vals[order[1]])
     return Solution(answer=answer, rationale=f"{listing(spec, vals)}. The {word} is {answer} ({fmt(vals[i])}).",
                     distractors=[spec["categories"][j] for j in order[1:]], fields=fields(spec, series))
 
@@ -246,6 +266,8 @@ def _rank(spec: dict, series: str | None, rank: int) -> Solution:
     if len(set(vals)) != len(vals):
         raise NotApplicable("tied values")
     order = sorted(range(len(vals)), key=lambda j: vals[j], reverse=True)
+    for j in (rank - 1, rank + 1):
+        require_visible(spec, vals[order[rank]], vals[order[j]])
     answer = spec["categories"][order[rank]]
     ranked = ", ".join(f"{spec['categories'][j]} ({fmt(vals[j])})" for j in order)
     f = fields(spec, series)
@@ -284,6 +306,7 @@ def _compare(spec: dict, a: str, b: str, series: str | None) -> Solution:
     va, vb, _, _ = _pair(spec, a, b, series)
     if va == vb:
         raise NotApplicable("equal values")
+    require_visible(spec, va, vb)
     answer = "yes" if va > vb else "no"
     sign = ">" if va > vb else "<"
     return Solution(answer=answer, rationale=f"{a} is {fmt(va)} and {b} is {fmt(vb)}; {fmt(va)} {sign} {fmt(vb)}.",
@@ -314,6 +337,22 @@ def _ratio(spec: dict, a: str, b: str, series: str | None) -> Solution:
                     distractors=[round(r + d, 2) for d in (0.5, -0.5, 1.0, 0.25) if r + d > 0],
                     fields=fields(spec, series), tolerance=round(worst + 0.01, 2),
                     extra={"readable_from": source})
+
+
+@Q.bind("chart.pair_sum")
+def _bind_additive_pair(spec: dict, rng: np.random.Generator) -> dict:
+    if not spec["additive"]:
+        raise NotApplicable("this measure is not summed")
+    return _bind_pair(spec, rng)
+
+
+@Q.solve("chart.pair_sum")
+def _pair_sum(spec: dict, a: str, b: str, series: str | None) -> Solution:
+    va, vb, tol, source = _pair(spec, a, b, series)
+    total = round(va + vb, 2)
+    return Solution(answer=total, rationale=f"{a} is {fmt(va)} and {b} is {fmt(vb)}; {fmt(va)} + {fmt(vb)} = {fmt(total)}.",
+                    distractors=near(total, value_step(spec), [round(abs(va - vb), 2), max(va, vb)]),
+                    fields=fields(spec, series), tolerance=2 * tol, extra={"readable_from": source})
 
 
 @Q.bind("chart.sum")

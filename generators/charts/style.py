@@ -51,5 +51,8 @@ def sample_chart_style(rng: np.random.Generator) -> dict:
         "line_width": randint(rng, 2, 4),
         "marker": pick(rng, ("circle", "square", "diamond")),
         "frame": pick(rng, ("box", "axes")),
+        "start_angle": pick(rng, (-90, 0, -45)),
+        "pie_labels": pick(rng, ("beside", "legend")),
+        "donut_hole": round(uniform(rng, 0.4, 0.62), 2),
     })
     return style

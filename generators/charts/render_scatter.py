@@ -1,0 +1,72 @@
+"""Renderer of scatter plots: two numeric axes, one marker colour per group, a legend."""
+from __future__ import annotations
+
+from mmsynth.draw import Canvas, rgb
+from mmsynth.generator import Rendered
+
+from generators.charts.axis import tick_label, ticks
+from generators.charts.layout import put_text, PAD, draw_legend, grid_line, legend_size, line_height, size
+from generators.charts.render_axes import MARGIN, TICK, fonts_for
+
+
+def axis_title(q: dict) -> str:
+    name = q["name"][:1].upper() + q["name"][1:]
+    return f"{name} ({q['unit']})" if q["unit"] else name
+
+
+def render_scatter(spec: dict, style: dict) -> Rendered:
+    """Draw the groups' points on x/y axes, with a legend naming each group's colour."""
+    f = fonts_for(style)
+    xa, ya = spec["x"]["axis"], spec["y"]["axis"]
+    xt, yt = ticks(xa), ticks(ya)
+    x_labels = [tick_label(t, xa) for t in xt]
+    y_labels = [tick_label(t, ya) for t in yt]
+    th, ah = line_height(f.tick), line_height(f.axis)
+    names = [g["name"] for g in spec["groups"]]
+    lw, lhh, _ = legend_size(names, f.tick, True, 10_000)
+    xw = max(size(s, f.tick)[0] for s in x_labels)
+    left = MARGIN + ah + MARGIN / 2 + max(size(s, f.tick)[0] for s in y_labels) + TICK + PAD
+    right = MARGIN + lw + MARGIN + xw / 2
+    top = MARGIN + line_height(f.title) + MARGIN
+    bottom = MARGIN + ah + MARGIN / 2 + th + TICK + PAD
+    W = max(style["width"], int(left + right + (len(xt) - 1) * (xw + 2 * PAD)) + 1,
+            int(size(spec["title"], f.title)[0] + 2 * MARGIN) + 1,
+            int(left + right + size(axis_title(spec["x"]), f.axis)[0]) + 1)
+    H = max(style["height"], int(top + bottom + max(len(yt) * (th + PAD), lhh,
+                                                     size(axis_title(spec["y"]), f.axis)[0] + PAD, 120)) + 1)
+    x0, y0, x1, y1 = left, top, W - right, H - bottom
+    cv = Canvas(W, H, tuple(style["background"]))
+    ink = tuple(style["ink"])
+    if style["plot_background"]:
+        cv.draw.rectangle((x0, y0, x1, y1), fill=tuple(style["plot_background"]))
+    px = lambda v: x0 + (v - xa["min"]) / (xa["max"] - xa["min"]) * (x1 - x0)  # noqa: E731
+    py = lambda v: y1 - (v - ya["min"]) / (ya["max"] - ya["min"]) * (y1 - y0)  # noqa: E731
+    for t, s in zip(xt, x_labels):
+        grid_line(cv, style, (px(t), y0), (px(t), y1))
+        cv.draw.line((px(t), y1, px(t), y1 + TICK), fill=ink)
+        put_text(cv, (px(t), y1 + TICK + PAD), s, f.tick, fill=ink, anchor="mt", role="tick")
+    for t, s in zip(yt, y_labels):
+        grid_line(cv, style, (x0, py(t)), (x1, py(t)))
+        cv.draw.line((x0 - TICK, py(t), x0, py(t)), fill=ink)
+        put_text(cv, (x0 - TICK - PAD, py(t)), s, f.tick, fill=ink, anchor="rm", role="tick")
+    r = 4
+    for g in spec["groups"]:
+        fill = rgb(g["color"])
+        for x, y in g["points"]:
+            cx, cy = px(x), py(y)
+            if style["marker"] == "square":
+                cv.draw.rectangle((cx - r, cy - r, cx + r, cy + r), fill=fill)
+            else:
+                cv.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill)
+    if style["frame"] == "box":
+        cv.draw.rectangle((x0, y0, x1, y1), outline=ink)
+    else:
+        cv.draw.line((x0, y0, x0, y1, x1, y1), fill=ink)
+    put_text(cv, (W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
+    put_text(cv, ((x0 + x1) / 2, H - MARGIN), axis_title(spec["x"]), f.axis, fill=ink, anchor="md", role="axis_title")
+    put_text(cv, (MARGIN + ah / 2, (y0 + y1) / 2), axis_title(spec["y"]), f.axis, fill=ink, anchor="mm", angle=90,
+            role="axis_title")
+    draw_legend(cv, [(g["name"], rgb(g["color"])) for g in spec["groups"]], f.tick, ink,
+                W - MARGIN - lw, (y0 + y1) / 2 - lhh / 2, True, lw)
+    return Rendered(images=[cv.finish(style["noise"], style["noise_seed"])], texts=cv.texts)
+

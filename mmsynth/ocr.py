@@ -176,6 +176,32 @@ def group_paragraphs(lines: list[Line]) -> list[list[Line]]:
     return paras
 
 
+ROWS = ("top", "middle", "bottom")
+COLS = ("left", "center", "right")
+
+
+def region_of(box: Box | list[float], width: float, height: float) -> str:
+    """Where a box's centre lies in a 3x3 grid of the image: 'top-left area', ..., 'center area'."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    row = ROWS[min(2, max(0, int(3 * cy / height)))]
+    col = COLS[min(2, max(0, int(3 * cx / width)))]
+    return "center area" if (row, col) == ("middle", "center") else f"{row}-{col} area"
+
+
+def line_below(boxes: list[Box | list[float]], anchor: int) -> int | None:
+    """Index of the nearest box under ``boxes[anchor]`` that overlaps it horizontally; None when
+    there is none, or when a second one starts within half a line of it (ambiguous)."""
+    a = boxes[anchor]
+    under = sorted((i for i, b in enumerate(boxes) if i != anchor and b[1] >= a[3] - 1
+                    and min(b[2], a[2]) > max(b[0], a[0])), key=lambda i: boxes[i][1])
+    if not under:
+        return None
+    first = boxes[under[0]]
+    if len(under) > 1 and boxes[under[1]][1] - first[1] < 0.5 * (first[3] - first[1]):
+        return None
+    return under[0]
+
+
 def split_words(text: str, quad: Quad, confidence: float) -> list[Word]:
     """Split a detected text box holding several words into one Word per word, cutting the quad
     in proportion to character counts (the detector sometimes joins close words)."""

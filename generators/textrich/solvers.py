@@ -11,15 +11,13 @@ import numpy as np
 
 from generators.textrich.content import money, vocab
 from mmsynth.errors import NotApplicable
-from mmsynth.ocr import Word, group_lines
+from mmsynth.ocr import Word, group_lines, line_below, region_of
 from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, randint
 from mmsynth.record import format_number
 
 Q = Solvers()
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-ROWS = ("top", "middle", "bottom")
-COLS = ("left", "center", "right")
 
 
 def reading_order(spec: dict) -> list[dict]:
@@ -201,14 +199,11 @@ def _field(spec: dict, key: str, field_phrase: str) -> Solution:
 
 
 def _below(spec: dict, anchor: dict) -> dict:
-    """The nearest line under ``anchor`` that overlaps it horizontally; NotApplicable when none or two."""
-    a = anchor["box"]
-    under = sorted((ln for ln in spec["lines"] if ln is not anchor and ln["box"][1] >= a[3] - 1
-                    and min(ln["box"][2], a[2]) > max(ln["box"][0], a[0])), key=lambda ln: ln["box"][1])
-    if not under or (len(under) > 1 and under[1]["box"][1] - under[0]["box"][1] < 0.5 * (
-            under[0]["box"][3] - under[0]["box"][1])):
+    """The nearest line under ``anchor`` overlapping it horizontally; NotApplicable when none or two."""
+    i = line_below([ln["box"] for ln in spec["lines"]], spec["lines"].index(anchor))
+    if i is None:
         raise NotApplicable("no single line below")
-    return under[0]
+    return spec["lines"][i]
 
 
 def _unique_texts(spec: dict) -> list[dict]:
@@ -239,16 +234,9 @@ def _text_below(spec: dict, anchor: str) -> Solution:
     return Solution(answer, distractors=_other_texts(spec, answer), fields=_doc_fields(spec))
 
 
-def _region_of(spec: dict, box: list[float]) -> str:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    row = ROWS[min(2, int(3 * cy / spec["height"]))]
-    col = COLS[min(2, int(3 * cx / spec["width"]))]
-    return "center area" if (row, col) == ("middle", "center") else f"{row}-{col} area"
-
-
 @Q.bind("textrich.text_at")
 def _bind_text_at(spec: dict, rng: np.random.Generator) -> dict:
-    regions = [_region_of(spec, ln["box"]) for ln in spec["lines"]]
+    regions = [region_of(ln["box"], spec["width"], spec["height"]) for ln in spec["lines"]]
     alone = sorted({r for r in regions if regions.count(r) == 1})
     if not alone:
         raise NotApplicable("no region holds a single line")
@@ -257,7 +245,7 @@ def _bind_text_at(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("textrich.text_at")
 def _text_at(spec: dict, region: str) -> Solution:
-    hits = [ln for ln in spec["lines"] if _region_of(spec, ln["box"]) == region]
+    hits = [ln for ln in spec["lines"] if region_of(ln["box"], spec["width"], spec["height"]) == region]
     if len(hits) != 1:
         raise NotApplicable(f"{len(hits)} lines in the {region}")
     answer = hits[0]["text"]

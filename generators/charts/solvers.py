@@ -383,7 +383,7 @@ def _average(spec: dict, series: str | None) -> Solution:
     mean = round(total / len(vals), 2)
     return Solution(answer=mean, rationale=f"({' + '.join(fmt(v) for v in vals)}) / {len(vals)} = {fmt(total)} / {len(vals)} = {fmt(mean)}.",
                     distractors=near(mean, value_step(spec), [float(np.median(vals)), max(vals)]),
-                    fields=fields(spec, series), tolerance=tol, extra={"readable_from": source})
+                    fields=fields(spec, series), tolerance=max(tol, 0.01), extra={"readable_from": source})
 
 
 @Q.bind("chart.count_above")

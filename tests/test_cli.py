@@ -23,8 +23,9 @@ def assert_one_line_error(proc, fragment):
 def test_every_subcommand_has_help_with_an_example(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
-    commands = [c for c in ("generate", "list", "show", "validate", "export") if c in capsys.readouterr().out]
-    assert len(commands) == 5
+    listing = capsys.readouterr().out
+    commands = [c for c in ("generate", "list", "show", "validate", "export", "report") if c in listing]
+    assert len(commands) == 6
     for cmd in commands:
         with pytest.raises(SystemExit):
             main([cmd, "--help"])
@@ -48,7 +49,7 @@ def test_user_mistakes_get_one_line(args, fragment):
 def test_corrupt_shard_is_named_with_its_line(tmp_path, small_corpus):
     bad = tmp_path / "bad"
     shutil.copytree(small_corpus, bad)
-    shard = sorted((bad / "data").glob("*.jsonl"))[1]
+    shard = sorted((bad / "data").glob("*.jsonl"))[0]
     lines = shard.read_text().splitlines()
     lines[2] = lines[2][: len(lines[2]) // 2]
     shard.write_text("\n".join(lines) + "\n")
@@ -88,3 +89,11 @@ def test_show_list_and_validate_ok(small_corpus, capsys):
     infos = json.loads(capsys.readouterr().out)
     bar = next(i for i in infos if i["name"] == "chart.bar")
     assert bar["task"] == "chart" and len(bar["families"]) >= 8
+
+
+def test_report_page_has_plots_and_gallery(small_corpus, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    assert main(["report", str(small_corpus), "-o", str(out)]) == 0
+    page = out.read_text()
+    assert page.count("data:image/png;base64,") == 4  # generators, skills, answer types, answer concentration
+    assert "chart.bar-3-000000" in page and str((small_corpus / "images/chart.bar/000000.png").resolve()) in page

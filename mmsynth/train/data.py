@@ -75,9 +75,14 @@ def is_benchmark(path: Path) -> bool:
 
 def bench_turns(question: dict, answer: Any = None) -> list[dict]:
     """The conversation a benchmark question (and its answer, when training) stands for."""
-    text = question["question"].replace(IMAGE_TOKEN, "").strip()
-    prompt = (IMAGE_TOKEN + "\n") * len(question.get("images", [])) + question_prompt({**question, "question": text})
-    turns = [{"role": "user", "content": prompt}]
+    n_images = len(question.get("images", []))
+    text = question["question"]
+    if text.count(IMAGE_TOKEN) != n_images:   # placeholders are ours to place, one line per image
+        text = (IMAGE_TOKEN + "\n") * n_images + text.replace(IMAGE_TOKEN, "").strip()
+    options = question.get("options") or []
+    if not all(f"{OPTION_LETTERS[i]}. {o}" in text for i, o in enumerate(options)):
+        text = question_prompt({**question, "question": text})   # the options, lettered, as in training data
+    turns = [{"role": "user", "content": text}]
     if answer is not None:
         turns.append({"role": "assistant", "content": bench_answer_text(question, answer)})
     return turns

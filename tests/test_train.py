@@ -1,0 +1,170 @@
+"""Training and prediction end to end on tiny models (CPU, seconds): falling loss for both
+model families, resume after an interruption, predictions that answer the questions."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("transformers")
+pytest.importorskip("peft")
+
+import torch  # noqa: E402
+
+from mmsynth.cli import main  # noqa: E402
+from mmsynth.errors import UserError  # noqa: E402
+from mmsynth.io import read_json  # noqa: E402
+from mmsynth.train.loop import TrainConfig, train  # noqa: E402
+from mmsynth.train.predict import predict  # noqa: E402
+from test_train_data import TINY, make_bench, make_corpus  # noqa: E402
+
+
+def losses(run: Path) -> list[float]:
+    return [json.loads(line)["loss"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+
+
+def config(data: Path, run: Path, model: str = "tiny-llava", **kw) -> TrainConfig:
+    base = dict(max_steps=12, batch_size=8, lr=3e-3, save_every=100, tiny=TINY)
+    return TrainConfig(data=str(data), model=model, out=str(run), **{**base, **kw})
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return make_corpus(tmp_path_factory.mktemp("train") / "corpus", n=32)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One intra-op thread: tiny models gain nothing from more, and a shared machine loses a lot."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def assert_falling(values: list[float], factor: float = 0.8) -> None:
+    """Finite, and the mean of the last three steps at most ``factor`` times that of the first three."""
+    assert all(math.isfinite(v) for v in values)
+    assert sum(values[-3:]) / 3 < factor * sum(values[:3]) / 3, values
+
+
+def test_tiny_llava_learns_the_colours_and_predicts_them(corpus, tmp_path):
+    """Full fine-tuning of the tiny preset; the trained model then names each square's colour."""
+    run = tmp_path / "run"
+    summary = train(config(corpus, run, max_steps=150, lr=1e-2), progress=False)
+    assert summary["status"] == "complete" and summary["steps"] == 150
+    assert summary["examples"] == 32 and summary["model_type"] == "llava"
+    assert_falling(losses(run))
+    assert (run / "loss.png").stat().st_size > 1000 and (run / "model" / "config.json").exists()
+    expected = make_bench(tmp_path / "bench", n=8)
+    assert predict(run, tmp_path / "bench", tmp_path / "preds.jsonl", batch_size=3, progress=False) == 8
+    rows = [json.loads(line) for line in (tmp_path / "preds.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in rows] == [f"q{i}" for i in range(8)]
+    assert {r["id"]: r["prediction"] for r in rows} == expected
+    # batching with left padding changes nothing: one question at a time gives the same answers
+    predict(run, tmp_path / "bench", tmp_path / "one.jsonl", batch_size=1, progress=False)
+    assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "preds.jsonl").read_text()
+
+
+def test_tiny_instructblip_trains_with_falling_loss(corpus, tmp_path):
+    run = tmp_path / "run"
+    summary = train(config(corpus, run, model="tiny-instructblip", max_steps=20, lr=1e-2), progress=False)
+    assert summary["model_type"] == "instructblip" and summary["steps"] == 20
+    assert_falling(losses(run))
+    make_bench(tmp_path / "bench", n=3)
+    predict(run, tmp_path / "bench", tmp_path / "p.jsonl", progress=False)
+    assert [json.loads(x)["id"] for x in (tmp_path / "p.jsonl").read_text().splitlines()] == ["q0", "q1", "q2"]
+
+
+def test_llava_on_a_generated_corpus_with_lora(small_corpus, tmp_path):
+    """LoRA (rank 8) on the LLM and a fully trained projector, on charts and clocks made by the pipeline.
+
+    The tiny LLM is random, its output head frozen: LoRA can only nudge the loss, so the bar is lower."""
+    run = tmp_path / "run"
+    summary = train(config(small_corpus, run, lora_r=8, max_steps=16, batch_size=4, lr=1e-2), progress=False)
+    assert_falling(losses(run), factor=0.98)
+    adapter = json.loads((run / "adapter" / "adapter_config.json").read_text())
+    assert adapter["r"] == 8 and adapter["modules_to_save"] == ["multi_modal_projector"]
+    # what was trained: LoRA matrices of the LLM and the projector; the vision tower stayed frozen
+    state = torch.load(sorted((run / "checkpoints").glob("*.pt"))[-1], weights_only=False)["trainable"]
+    assert state and all("lora_" in n or "multi_modal_projector" in n for n in state)
+    assert not any("vision_tower" in n for n in state)
+    assert summary["trainable_params"] == sum(v.numel() for v in state.values())
+
+
+def test_resume_after_interruption_continues_exactly(corpus, tmp_path):
+    straight = tmp_path / "straight"
+    train(config(corpus, straight, max_steps=6, save_every=2, batch_size=4, grad_accum=2), progress=False)
+
+    def stop_at_5(step: int, loss: float) -> None:
+        if step == 5:
+            raise KeyboardInterrupt
+
+    broken = tmp_path / "broken"
+    cfg = config(corpus, broken, max_steps=6, save_every=2, batch_size=4, grad_accum=2)
+    with pytest.raises(KeyboardInterrupt):
+        train(cfg, progress=False, on_step=stop_at_5)
+    assert read_json(broken / "run.json")["status"] == "running"
+    assert len(losses(broken)) == 5    # step 5 was logged but not checkpointed (every 2 steps)
+    with pytest.raises(UserError, match="use --resume"):
+        train(cfg, progress=False)
+    train(cfg, resume=True, progress=False)   # restarts from step 4's checkpoint
+    assert losses(broken) == pytest.approx(losses(straight), rel=1e-5, abs=1e-6)
+    assert len(losses(broken)) == 6
+    a = torch.load(straight / "checkpoints" / "step-000006.pt", weights_only=False)["trainable"]
+    b = torch.load(broken / "checkpoints" / "step-000006.pt", weights_only=False)["trainable"]
+    assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+
+
+def test_resume_refuses_other_settings(corpus, tmp_path):
+    cfg = config(corpus, tmp_path / "r", max_steps=1)
+    train(cfg, progress=False)
+    with pytest.raises(UserError, match="other settings.*lr"):
+        train(config(corpus, tmp_path / "r", max_steps=2, lr=1e-4), resume=True, progress=False)
+
+
+def test_predict_resumes_a_torn_predictions_file(corpus, tmp_path):
+    run = tmp_path / "run"
+    train(config(corpus, run, max_steps=2), progress=False)
+    make_bench(tmp_path / "bench", n=5)
+    out = tmp_path / "p.jsonl"
+    partial = tmp_path / "p.jsonl.partial"
+    partial.write_text('{"id":"q1","prediction":"kept"}\n{"id":"q3","predi')
+    assert predict(run, tmp_path / "bench", out, batch_size=2, progress=False) == 4
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["q0", "q1", "q2", "q3", "q4"] and rows[1]["prediction"] == "kept"
+    assert not partial.exists()
+
+
+def test_cli_errors_are_one_line(corpus, tmp_path, capsys):
+    bad = tmp_path / "bert"
+    bad.mkdir()
+    (bad / "config.json").write_text('{"model_type": "bert"}')
+    assert main(["train", str(corpus), "--model", str(bad), "-o", str(tmp_path / "r"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "model type 'bert' is not supported" in err
+    assert not (tmp_path / "r").exists()    # nothing started on a wrong model
+    assert main(["predict", str(tmp_path), str(tmp_path), "-o", str(tmp_path / "p.jsonl"), "-q"]) == 2
+    assert "not a benchmark folder" in capsys.readouterr().err
+    make_bench(tmp_path / "bench", n=1)
+    assert main(["predict", str(tmp_path), str(tmp_path / "bench"), "-o", str(tmp_path / "p.jsonl"), "-q"]) == 2
+    assert "not a training run" in capsys.readouterr().err
+
+
+def test_cli_trains_and_predicts(corpus, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", str(corpus), "--model", "tiny-instructblip", "-o", str(run), "--max-steps", "2",
+                 "--tiny-hidden", "32", "--tiny-layers", "1", "--tiny-vocab", "300", "--workers", "0", "-q"]) == 0
+    assert "trained 2 steps on 32 examples" in capsys.readouterr().out
+    make_bench(tmp_path / "bench", n=2, options=True)
+    assert main(["predict", str(run), str(tmp_path / "bench"), "-o", str(tmp_path / "p.jsonl"), "-q"]) == 0
+    assert len((tmp_path / "p.jsonl").read_text().splitlines()) == 2
+
+
+def test_missing_images_stop_training_before_it_starts(tmp_path):
+    root = make_corpus(tmp_path / "c", n=4, drop_image=1)
+    with pytest.raises(UserError, match="missing"):
+        train(config(root, tmp_path / "r"), progress=False)
+    assert not (tmp_path / "r" / "checkpoints").exists()

@@ -1,0 +1,104 @@
+"""What every loader shares: field checks with precise messages, and turning parsed
+objects (plus optional masks and depth map) into model scenes with images resolved."""
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from math import sqrt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from mmsynth.errors import UserError
+from scenegraph.depth import depth_gap, exclusive_points, object_distance
+from scenegraph.model import make_object
+from scenegraph.paths import resolve_inside
+
+
+def need(d: Any, key: str, types: type | tuple, where: str) -> Any:
+    """``d[key]`` if ``d`` is an object holding a value of ``types``; else a UserError naming the spot."""
+    if not isinstance(d, dict):
+        raise UserError(f"{where}: expected an object, found {type(d).__name__}")
+    if key not in d:
+        raise UserError(f"{where}: missing {key!r}")
+    v = d[key]
+    if not isinstance(v, types) or isinstance(v, bool):
+        name = types.__name__ if isinstance(types, type) else " or ".join(t.__name__ for t in types)
+        raise UserError(f"{where}: {key!r} should be {name}, found {type(v).__name__}")
+    return v
+
+
+def xywh_box(d: dict, where: str, keys: tuple[str, ...] = ("x", "y", "w", "h")) -> list[float]:
+    x, y, w, h = (need(d, k, (int, float), where) for k in keys)
+    if w < 0 or h < 0:
+        raise UserError(f"{where}: negative box size ({w} x {h})")
+    return [x, y, x + w, y + h]
+
+
+def load_npy(path: Path, where: str) -> np.ndarray:
+    """A 2-D numeric array from ``.npy`` (never with pickles)."""
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise UserError(f"{where}: depth map {path} does not exist") from None
+    except (ValueError, OSError) as e:
+        raise UserError(f"{where}: depth map {path} is not a plain .npy array ({e})") from None
+    if arr.ndim == 3 and 1 in (arr.shape[0], arr.shape[-1]):
+        arr = arr.squeeze()
+    if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.number):
+        raise UserError(f"{where}: depth map {path} has shape {arr.shape}, dtype {arr.dtype}; expected H x W numbers")
+    return arr
+
+
+def build_scene(scene_id: str, objects: list[dict], relations: list[list], width: float | None,
+                height: float | None, masks: list[np.ndarray | None] | None = None,
+                distances: np.ndarray | None = None) -> dict:
+    """A model scene from parsed objects (label, box, attributes[, distance]) and relations.
+
+    With a distance map, each object without a given distance gets the median over its
+    mask (or box centre); with masks, each object gets points on it alone.
+    """
+    masks = masks if masks is not None else [None] * len(objects)
+    points = exclusive_points(masks, distances, seed=zlib.crc32(scene_id.encode()))
+    objs = []
+    for o, m, pts in zip(objects, masks, points):
+        dist = o.get("distance")
+        if dist is None and distances is not None:
+            dist = object_distance(distances, m, o["box"])
+        objs.append(make_object(o["label"], o["box"], o.get("attributes"), dist, pts))
+    has_depth = any(o["distance"] is not None for o in objs)
+    gap = depth_gap(distances) if distances is not None else (_gap_from_objects(objs) if has_depth else None)
+    return {"id": scene_id, "image": None, "width": width, "height": height, "objects": objs,
+            "relations": [[int(s), str(p).strip().lower(), int(o)] for s, p, o in relations], "depth_gap": gap}
+
+
+def _gap_from_objects(objs: list[dict]) -> float:
+    """Without a map, the minimum gap is a share of the spread of the objects' own distances."""
+    ds = np.array([o["distance"] for o in objs if o["distance"] is not None], dtype=float)
+    return round(max(float(ds.max() - ds.min()), 1e-6) * 0.1, 4)
+
+
+def finish(scenes: list[tuple[dict, list[str]]], root: Path, source: str) -> tuple[list[dict], int]:
+    """Resolve each scene's image (first candidate name found under ``root``), fill a missing
+    size from the image header, and add data-set rarity weights. Scenes whose image is
+    missing are skipped and counted; none left is an error."""
+    kept, missing = [], []
+    for scene, candidates in scenes:
+        path = next((p for p in (resolve_inside(root, c, f"{source}: scene {scene['id']}") for c in candidates) if p), None)
+        if path is None:
+            missing.append(candidates[0])
+            continue
+        scene["image"] = path.relative_to(root.resolve()).as_posix()
+        if not scene["width"] or not scene["height"]:
+            with Image.open(path) as im:
+                scene["width"], scene["height"] = im.size
+        kept.append(scene)
+    if not kept:
+        first = f" (first: {missing[0]})" if missing else ""
+        raise UserError(f"{source}: no scene has its image under {root}{first}; pass --image-root")
+    df = Counter(label for s in kept for label in {o["label"] for o in s["objects"]})
+    for s in kept:
+        s["rarity"] = {label: round(1 / sqrt(df[label]), 4) for label in sorted({o["label"] for o in s["objects"]})}
+    return kept, len(missing)

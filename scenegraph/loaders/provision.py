@@ -1,0 +1,100 @@
+"""ProVision's per-stage annotation JSON (one file per pipeline stage, keyed by image).
+
+``object-detection-annotations.json`` is required; attributes, parsed relations,
+depth (``depth_masks/*.npy``, uint8, higher = closer) and segmentation
+(``seg_masks/*.pkl``, read only through :mod:`scenegraph.safe_pickle`) are merged
+when present. Mask and depth files are resolved inside the annotation folder.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mmsynth.errors import UserError
+from mmsynth.io import read_json
+from scenegraph.depth import distance_from_closeness
+from scenegraph.loaders.common import build_scene, load_npy, need
+from scenegraph.paths import resolve_inside
+from scenegraph.safe_pickle import load_masks
+
+STAGES = {"detection": "object-detection-annotations.json", "attributes": "image-attributes-annotations.json",
+          "relations": "relation-annotations-parsed.json", "depth": "depth-estimation-annotations.json",
+          "segmentation": "segmentation-annotations.json"}
+
+
+def _stage(folder: Path, stage: str) -> dict[str, dict]:
+    """``{image key: entry}`` of one stage file, each entry checked to hold an ``annotation`` object."""
+    path = folder / STAGES[stage]
+    if not path.is_file():
+        if stage == "detection":
+            raise UserError(f"{folder}: no {STAGES['detection']} (a ProVision annotation folder needs it)")
+        return {}
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected an object mapping image keys to annotations")
+    for key, entry in data.items():
+        need(entry, "annotation", dict, f"{path}: {key}")
+    return data
+
+
+def _annotation(stages: dict, stage: str, key: str) -> dict:
+    return stages[stage].get(key, {}).get("annotation", {})
+
+
+def _parallel(values: list, n: int, what: str, where: str) -> list:
+    if len(values) != n:
+        raise UserError(f"{where}: {len(values)} {what} for {n} detected objects")
+    return values
+
+
+def load(path: Path) -> list[tuple[dict, list[str]]]:
+    folder = path if path.is_dir() else path.parent
+    stages = {s: _stage(folder, s) for s in STAGES}
+    out = []
+    for key, entry in stages["detection"].items():
+        det, where = entry["annotation"], f"{folder / STAGES['detection']}: {key}"
+        labels, boxes = need(det, "labels", list, where), need(det, "bboxes", list, where)
+        _parallel(boxes, len(labels), "bboxes", where)
+        width, height = need(det, "width", int, where), need(det, "height", int, where)
+        attrs = _annotation(stages, "attributes", key).get("attributes") or [[] for _ in labels]
+        _parallel(attrs, len(labels), "attribute lists", f"{folder / STAGES['attributes']}: {key}")
+        objects = []
+        for j, (label, box) in enumerate(zip(labels, boxes)):
+            if not (isinstance(label, str) and isinstance(box, list) and len(box) == 4
+                    and all(isinstance(v, (int, float)) for v in box)):
+                raise UserError(f"{where}: object {j} needs a label and a box [x1, y1, x2, y2]")
+            objects.append({"label": label, "box": box, "attributes": attrs[j] if isinstance(attrs[j], list) else []})
+        relations = _annotation(stages, "relations", key).get("relations") or []
+        rel_where = f"{folder / STAGES['relations']}: {key}"
+        for r in relations:
+            if not (isinstance(r, list) and len(r) == 3 and isinstance(r[1], str)
+                    and all(isinstance(r[i], int) and 0 <= r[i] < len(labels) for i in (0, 2))):
+                raise UserError(f"{rel_where}: relation {r!r} is not [subject index, predicate, object index]")
+        dist = _depth(folder, _annotation(stages, "depth", key), (height, width), key)
+        masks = _masks(folder, _annotation(stages, "segmentation", key), (height, width), len(labels), key)
+        scene = build_scene(key, objects, relations, width, height, masks, dist)
+        data_path = entry.get("data_path")
+        out.append((scene, [data_path if isinstance(data_path, str) and data_path else f"{key}.png"]))
+    return out
+
+
+def _depth(folder: Path, ann: dict | None, shape: tuple[int, int], key: str):
+    if not ann or not ann.get("depth_mask_id"):
+        return None
+    where = f"{folder / STAGES['depth']}: {key}"
+    file = resolve_inside(folder, "depth_masks/" + need(ann, "depth_mask_id", str, where), where)
+    if file is None:
+        raise UserError(f"{where}: depth map depth_masks/{ann['depth_mask_id']} does not exist")
+    arr = load_npy(file, where)
+    if arr.shape != shape:
+        raise UserError(f"{where}: depth map is {arr.shape[1]}x{arr.shape[0]}, image is {shape[1]}x{shape[0]}")
+    return distance_from_closeness(arr)
+
+
+def _masks(folder: Path, ann: dict | None, shape: tuple[int, int], n: int, key: str):
+    if not ann or not ann.get("seg_mask_id"):
+        return None
+    where = f"{folder / STAGES['segmentation']}: {key}"
+    file = resolve_inside(folder, "seg_masks/" + need(ann, "seg_mask_id", str, where), where)
+    if file is None:
+        raise UserError(f"{where}: mask file seg_masks/{ann['seg_mask_id']} does not exist")
+    return _parallel(load_masks(file, shape), n, "masks", where)

@@ -1,0 +1,178 @@
+"""The scene graph as plain data, and the queries every question generator needs.
+
+A scene is a JSON-serialisable dict (it is stored as the sample's ``source``)::
+
+    {"id": "baseball_1", "image": "images/baseball_1.png" | None, "width": 401, "height": 400,
+     "objects": [{"label": "bat", "box": [x1, y1, x2, y2],          # pixels
+                  "attributes": ["wooden", "white"],
+                  "distance": 0.77 | None,                          # camera distance
+                  "points": [[0.61, 0.40, 0.74], ...]}],             # [x, y, distance|None]
+     "relations": [[0, "holding", 1], ...],                         # subject, predicate, object
+     "depth_gap": 0.06 | None, "rarity": {"bat": 0.7, ...}}
+
+Conventions, in one place:
+
+* **distance** is the camera distance of an object (the median over its visible
+  pixels of a depth map): *closer* always means *smaller distance*. Loaders convert
+  inverse-depth maps (ProVision's uint8, higher = closer) into distances.
+* **points** are normalised ``[x, y]`` (2 decimals) that lie on exactly one object's
+  mask, with the distance at that pixel; they exist only where masks exist.
+* boxes and points in questions and answers are normalised to ``[0, 1]`` by the image
+  width and height, with 2 decimals.
+* **depth_gap**: two distances closer than this are not compared (no near-ties).
+* **rarity**: a weight per label, larger for labels rare in the data set, so that
+  question sampling favours rare concepts.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+from typing import Any
+
+from mmsynth.errors import NotApplicable
+from scenegraph.language import attribute_type
+
+AXES = {"x": (0, 2), "y": (1, 3)}
+
+
+def make_object(label: str, box: list[float], attributes: list[str] | None = None,
+                distance: float | None = None, points: list | None = None) -> dict:
+    """One object of a scene, with boxes rounded to 0.1 px and attributes de-duplicated in order."""
+    attrs: list[str] = []
+    for a in attributes or []:
+        a = str(a).strip().lower()
+        if a and a not in attrs:
+            attrs.append(a)
+    return {"label": str(label).strip().lower(), "box": [round(float(v), 1) for v in box],
+            "attributes": attrs, "distance": None if distance is None else round(float(distance), 4),
+            "points": list(points or [])}
+
+
+def norm_box(scene: dict, i: int) -> list[float]:
+    """Object ``i``'s box normalised to [0, 1] by the image size, 2 decimals."""
+    x1, y1, x2, y2 = scene["objects"][i]["box"]
+    w, h = scene["width"], scene["height"]
+    return [_unit(x1 / w), _unit(y1 / h), _unit(x2 / w), _unit(y2 / h)]
+
+
+def _unit(v: float) -> float:
+    return round(min(1.0, max(0.0, v)), 2)
+
+
+def fmt_coords(values: list[float]) -> str:
+    """``[0.12, 0.40]`` exactly as questions and answers write coordinates."""
+    return "[" + ", ".join(f"{v:.2f}" for v in values) + "]"
+
+
+def label_counts(scene: dict) -> Counter:
+    return Counter(o["label"] for o in scene["objects"])
+
+
+def rarity(scene: dict, label: str) -> float:
+    return float(scene.get("rarity", {}).get(label, 1.0))
+
+
+def typed_value(obj: dict, kind: str) -> str | None:
+    """The one attribute of type ``kind`` an object has (its label counts as a shape); None if 0 or 2+."""
+    values = [a for a in obj["attributes"] if attribute_type(a) == kind]
+    if kind == "shape" and attribute_type(obj["label"]) == "shape":
+        values.append(obj["label"])
+    return values[0] if len(set(values)) == 1 else None
+
+
+def names(scene: dict) -> list[str | None]:
+    """An unambiguous name per object ("cube", "red cube", "large red cube"), or None.
+
+    A bare label names an object when no other object has that label; otherwise the
+    shortest set of (at most two) attributes that no other same-label object shares.
+    """
+    objs = scene["objects"]
+    by_label: dict[str, list[int]] = {}
+    for i, o in enumerate(objs):
+        by_label.setdefault(o["label"], []).append(i)
+    out: list[str | None] = []
+    for i, o in enumerate(objs):
+        others = [set(objs[j]["attributes"]) for j in by_label[o["label"]] if j != i]
+        out.append(_distinguish(o, others))
+    return out
+
+
+def _distinguish(obj: dict, others: list[set]) -> str | None:
+    if not others:
+        return obj["label"]
+    for k in (1, 2):
+        for combo in combinations(obj["attributes"], k):
+            if not any(set(combo) <= s for s in others):
+                return " ".join(combo) + " " + obj["label"]
+    return None
+
+
+def named(scene: dict) -> list[int]:
+    """Indices of the objects that have an unambiguous name."""
+    return [i for i, n in enumerate(names(scene)) if n is not None]
+
+
+def unique_regions(scene: dict) -> list[int]:
+    """Indices of objects whose normalised box no other object shares (a region names them)."""
+    boxes = [tuple(norm_box(scene, i)) for i in range(len(scene["objects"]))]
+    counts = Counter(boxes)
+    return [i for i, b in enumerate(boxes) if counts[b] == 1 and b[0] < b[2] and b[1] < b[3]]
+
+
+def separated(scene: dict, a: int, b: int, axis: str) -> bool:
+    """Whether the boxes of ``a`` and ``b`` do not overlap along ``axis`` ("x" or "y")."""
+    lo, hi = AXES[axis]
+    ba, bb = scene["objects"][a]["box"], scene["objects"][b]["box"]
+    return ba[hi] <= bb[lo] or bb[hi] <= ba[lo]
+
+
+def predicates(scene: dict, s: int, o: int) -> list[str]:
+    """Distinct predicates from subject ``s`` to object ``o``, in file order."""
+    out: list[str] = []
+    for ss, p, oo in scene["relations"]:
+        if ss == s and oo == o and p not in out:
+            out.append(p)
+    return out
+
+
+def single_predicate(scene: dict, s: int, o: int) -> str | None:
+    preds = predicates(scene, s, o)
+    return preds[0] if len(preds) == 1 else None
+
+
+def distance(scene: dict, i: int) -> float:
+    """Object ``i``'s camera distance; NotApplicable when the scene has no depth."""
+    d = scene["objects"][i].get("distance")
+    if d is None:
+        raise NotApplicable("no depth for this object")
+    return float(d)
+
+
+def distinct_depths(scene: dict, a: float, b: float) -> bool:
+    """Whether two distances differ by at least the scene's minimum depth gap."""
+    gap = scene.get("depth_gap")
+    return gap is not None and abs(a - b) >= gap
+
+
+def all_points(scene: dict) -> list[tuple[int, list[float]]]:
+    """Every sampled point as ``(object index, [x, y, distance|None])``."""
+    return [(i, p) for i, o in enumerate(scene["objects"]) for p in o.get("points", [])]
+
+
+def check_scene(scene: Any, where: str) -> dict:
+    """Raise ValueError naming the first field of a scene dict that breaks the model's shape."""
+    if not isinstance(scene, dict):
+        raise ValueError(f"{where}: a scene must be an object")
+    for key in ("width", "height"):
+        if not (isinstance(scene.get(key), (int, float)) and scene[key] > 0):
+            raise ValueError(f"{where}: {key} must be a positive number")
+    n = len(scene.get("objects", []))
+    for k, o in enumerate(scene.get("objects", [])):
+        box = o.get("box")
+        if not (isinstance(box, list) and len(box) == 4 and box[0] <= box[2] and box[1] <= box[3]):
+            raise ValueError(f"{where}: objects[{k}].box must be [x1, y1, x2, y2] with x1<=x2, y1<=y2")
+    for k, r in enumerate(scene.get("relations", [])):
+        if not (isinstance(r, list) and len(r) == 3 and all(isinstance(r[j], int) and 0 <= r[j] < n for j in (0, 2))
+                and isinstance(r[1], str) and r[1]):
+            raise ValueError(f"{where}: relations[{k}] must be [subject index, predicate, object index]")
+    return scene

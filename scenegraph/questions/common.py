@@ -1,0 +1,34 @@
+"""Helpers the single- and multi-image solvers share: choosing among valid slots, phrases."""
+from __future__ import annotations
+
+from typing import Callable, Sequence, TypeVar
+
+import numpy as np
+
+from mmsynth.errors import NotApplicable
+from mmsynth.rand import weighted
+
+T = TypeVar("T")
+
+
+def choose(rng: np.random.Generator, candidates: Sequence[T], weight: Callable[[T], float] | None = None) -> T:
+    """One of the well-posed candidates (rarer concepts weigh more); NotApplicable when there is none."""
+    if not candidates:
+        raise NotApplicable("no well-posed question")
+    return weighted(rng, candidates, [weight(c) if weight else 1.0 for c in candidates])
+
+
+def join(items: Sequence[str], conj: str = "and") -> str:
+    """``"a, b and c"``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def the(name: str) -> str:
+    return f"the {name}"
+
+
+def check(condition: bool, why: str) -> None:
+    """NotApplicable unless ``condition``: a solver re-run on a stored spec states its premise."""
+    if not condition:
+        raise NotApplicable(why)

@@ -1,0 +1,1 @@
+"""The embedded default: synthetic CLEVR-like scenes, drawn with numpy ray casting."""

@@ -84,6 +84,7 @@ class Generator:
     task: ClassVar[str] = ""
     families: ClassVar[list[QuestionFamily]] = []
     questions_per_sample: ClassVar[tuple[int, int]] = (3, 5)
+    generates: ClassVar[bool] = True  # False: verifies records that another command makes
     mc_share: ClassVar[float] = 0.3
 
     def __init__(self, **options: Any) -> None:
@@ -138,7 +139,7 @@ class Generator:
     @classmethod
     def can_generate(cls) -> bool:
         """False for generators that only verify records made elsewhere (e.g. by ``mmsynth llavar``)."""
-        return cls.sample_spec is not Generator.sample_spec or cls.make is not Generator.make
+        return cls.generates and (cls.sample_spec is not Generator.sample_spec or cls.make is not Generator.make)
 
     @classmethod
     def describe(cls) -> dict:

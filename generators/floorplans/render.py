@@ -17,7 +17,7 @@ from mmsynth.record import format_number
 
 from generators.floorplans.plan import AXES, area, room, size_text
 from generators.graphs.geometry import Box, boxes_intersect, box_inside, grow
-from generators.graphs.style import draw_arrowhead, text_size, tint
+from generators.graphs.style import draw_arrowhead, legible_font, min_legible_size, snap, text_size, tint
 
 MARGIN_X, MARGIN_Y = 100, 56
 MAX_SCALE_STEPS = 30
@@ -123,9 +123,11 @@ def _place_room_label(spec: dict, name: str, box: Box, style: dict, blocked: lis
     """Name over size, as large as fits inside the room and clear of door swings (None: nothing fits)."""
     inner = grow(box, -(style["exterior"] / 2 + 4))
     sub = size_label(spec, name, style)
-    for size in range(style["font_size"], 10, -1):
-        name_font = font(bold(style["font"]) if style["bold_names"] else style["font"], size)
-        sub_font = font(style["font"], max(11, size - 2))
+    name_face = bold(style["font"]) if style["bold_names"] else style["font"]
+    smallest = min_legible_size(name_face, name)
+    for size in range(max(style["font_size"], smallest), smallest - 1, -1):
+        name_font = font(name_face, size)
+        sub_font = legible_font(style["font"], size - 2, [sub])
         (nw, nh), (sw, sh) = text_size(name_font, name), text_size(sub_font, sub)
         bw, bh = max(nw, sw) + 4, nh + sh + size * 0.5 + 4
         free_x, free_y = (inner[2] - inner[0]) - bw, (inner[3] - inner[1]) - bh
@@ -144,8 +146,9 @@ def _place_room_label(spec: dict, name: str, box: Box, style: dict, blocked: lis
 
 
 def _place_entrance_label(lay: PlanLayout, spec: dict, a, b, inward, style: dict) -> None:
-    size = max(11, style["font_size"] - 2)
-    w, h = text_size(font(style["font"], size), "Entrance")
+    fnt = legible_font(style["font"], style["font_size"] - 2, ["Entrance"])
+    size = fnt.size
+    w, h = text_size(fnt, "Entrance")
     mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
     gap = style["exterior"] + 12
     cx, cy = mx - inward[0] * (gap + w / 2), my - inward[1] * (gap + h / 2)
@@ -155,7 +158,7 @@ def _place_entrance_label(lay: PlanLayout, spec: dict, a, b, inward, style: dict
 def _place_compass(lay: PlanLayout, spec: dict, style: dict) -> None:
     """A north arrow in the right margin, at the top unless the entrance label is there."""
     north = AXES[spec["north"]][0]
-    size = style["font_size"] + 2
+    size = legible_font(bold(style["font"]), style["font_size"] + 2, ["N"]).size
     for cy in (MARGIN_Y + 40, lay.height - MARGIN_Y - 40):
         c = (lay.width - MARGIN_X / 2, cy)
         tail, tip = (c[0] - north[0] * 22, c[1] - north[1] * 22), (c[0] + north[0] * 22, c[1] + north[1] * 22)
@@ -193,7 +196,7 @@ def render_plan(spec: dict, style: dict) -> Rendered:
     for hinge, radius, inward, box in lay.swings:
         _draw_door(canvas, hinge, radius, inward, max(ext, inn) + 2, wall)
     for s in lay.texts:
-        canvas.text(s.center, s.text, _spot_font(s, style), (20, 20, 20), anchor="mm", role=s.role)
+        canvas.text(snap(s.center), s.text, _spot_font(s, style), (20, 20, 20), anchor="mm", role=s.role)
     tail, tip = lay.compass
     canvas.draw.line([tail, tip], fill=(20, 20, 20), width=3)
     draw_arrowhead(canvas, tip, tail, (20, 20, 20), 12)

@@ -109,8 +109,10 @@ def _route(spec: dict, a: str, b: str) -> Solution:
     if len(paths) != 1:
         raise NotApplicable("more than one shortest walk")
     best = paths[0]
-    longer = [p for p in nx.all_simple_paths(g, a, b, cutoff=len(best) + 2) if p != best]
-    wrong = sorted(longer, key=len)[:2] + [[a] + [n for n in best[1:-1][::-1]] + [b]]
+    longer = sorted((p for p in nx.all_simple_paths(g, a, b, cutoff=len(best) + 2) if p != best), key=len)
+    skipped = [best[:i] + best[i + 1:] for i in range(1, len(best) - 1)]        # a room left out
+    wrong_turn = [[a, n] + best[2:] for n in sorted(g[a]) if n != best[1]]       # another first door
+    wrong = longer[:2] + skipped[:1] + wrong_turn[:1] + [[a] + best[1:-1][::-1] + [b]]
     steps = "; ".join(f"{x} -> {y} through their door" for x, y in zip(best, best[1:]))
     return Solution(best, f"{steps}: {len(best) - 1} doors.", [w for w in wrong if w != best])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from mmsynth.draw import Canvas, bold, font, text_color_on
+from mmsynth.draw import Canvas, bold, text_color_on
 from mmsynth.errors import NotApplicable
 from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import Solution, Solvers, load_families
@@ -18,7 +18,8 @@ from mmsynth.registry import register
 from generators.graphs.common import join_names, near_numbers, others
 from generators.graphs.geometry import Box, Point, boxes_intersect, circle_box, grow, point_segment_distance, \
     segment_hits_box
-from generators.graphs.style import draw_arrowhead, palette_colors, sample_style, text_size, tint, vocab
+from generators.graphs.style import (draw_arrowhead, legible_font, palette_colors, sample_style, snap, text_size, tint,
+                                     vocab)
 
 Q = Solvers()
 MAX_CYCLES = 12
@@ -263,8 +264,10 @@ class CircleLayout:
     height: float
 
 
-def _fonts(style: dict) -> tuple:
-    return font(bold(style["font"]), style["font_size"]), font(style["font"], max(11, style["font_size"] - 2))
+def _fonts(spec: dict, style: dict) -> tuple:
+    weights = [str(e[2]) for e in spec["edges"]] if spec["weighted"] else []
+    return (legible_font(bold(style["font"]), style["font_size"], spec["nodes"]),
+            legible_font(style["font"], style["font_size"] - 2, weights))
 
 
 def _try_layout(spec: dict, style: dict, big_r: float, r: float, label_font) -> CircleLayout | None:
@@ -313,7 +316,7 @@ def _place_weight(text: str, segments: list, i: int, node_boxes: list[Box], plac
 
 def layout_directed(spec: dict, style: dict) -> CircleLayout:
     """Grow the circle until every edge clears the other nodes and every weight label fits."""
-    node_font, label_font = _fonts(style)
+    node_font, label_font = _fonts(spec, style)
     r = max(max(text_size(node_font, v)) for v in spec["nodes"]) / 2 + 9
     n = len(spec["nodes"])
     big_r = max(120.0, (r + 34) / math.sin(math.pi / n))
@@ -327,7 +330,7 @@ def layout_directed(spec: dict, style: dict) -> CircleLayout:
 
 def render_directed(spec: dict, style: dict) -> Rendered:
     lay = layout_directed(spec, style)
-    node_font, label_font = _fonts(style)
+    node_font, label_font = _fonts(spec, style)
     colors = palette_colors(style)
     canvas = Canvas(int(lay.width + 0.999), int(lay.height + 0.999))
     edge_color = (70, 70, 70)
@@ -336,13 +339,13 @@ def render_directed(spec: dict, style: dict) -> Rendered:
         draw_arrowhead(canvas, q, p, edge_color, 9 + 2 * style["line_width"])
     for e, box in zip(spec["edges"], lay.labels):
         canvas.draw.rectangle(box, fill=(255, 255, 255))
-        canvas.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), str(e[2]), label_font, (150, 20, 20),
+        canvas.text(snap(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)), str(e[2]), label_font, (150, 20, 20),
                     anchor="mm", role="edge")
     for i, (v, (x, y)) in enumerate(lay.centers.items()):
         base = colors[i % len(colors)] if style["multicolor"] else colors[0]
         fill = tint(base, style["tint"])
         canvas.draw.ellipse(circle_box((x, y), lay.radius), fill=fill, outline=base, width=2)
-        canvas.text((x, y), v, node_font, text_color_on(fill), anchor="mm", role="node")
+        canvas.text(snap((x, y)), v, node_font, text_color_on(fill), anchor="mm", role="node")
     return Rendered([canvas.finish(style["noise"], style["noise_seed"])], canvas.texts)
 
 

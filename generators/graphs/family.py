@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from mmsynth.draw import Canvas, font, text_color_on
+from mmsynth.draw import Canvas, text_color_on
 from mmsynth.errors import NotApplicable
 from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import Solution, Solvers, load_families
@@ -18,7 +18,8 @@ from generators.graphs.common import join_names, near_numbers, others
 from generators.graphs.geometry import Box, Point
 from generators.graphs.kinship import (RELATIONS, ancestors_at, children, cousins, explain, family_graph,
                                        kin_term, parents, relation, siblings, spouse)
-from generators.graphs.style import draw_box, draw_polyline, palette_colors, sample_style, text_size, tint, vocab
+from generators.graphs.style import (draw_box, draw_polyline, legible_font, palette_colors, sample_style, snap, text_size,
+                                     tint, vocab)
 from generators.graphs.treelayout import layered_tree
 
 MAX_PEOPLE = 22
@@ -285,8 +286,13 @@ def _unit_tree(spec: dict) -> tuple[str, dict[str, str | None], dict[str, list[s
     return founder, units, kids
 
 
+def family_font(spec: dict, style: dict):
+    texts = _names(spec) + list(vocab()["sex_legend"].values())
+    return legible_font(style["font"], style["font_size"], texts)
+
+
 def layout_family(spec: dict, style: dict) -> FamilyLayout:
-    fnt = font(style["font"], style["font_size"])
+    fnt = family_font(spec, style)
     legend_h = fnt.size * 2.2
     size = {n: (max(text_size(fnt, n)[0] + 20, 56), fnt.size * 1.3 + 12) for n in _names(spec)}
     gap = style["marriage_gap"]
@@ -319,7 +325,7 @@ def layout_family(spec: dict, style: dict) -> FamilyLayout:
 
 def render_family(spec: dict, style: dict) -> Rendered:
     lay = layout_family(spec, style)
-    fnt = font(style["font"], style["font_size"])
+    fnt = family_font(spec, style)
     colors = palette_colors(style)
     sex_color = {"M": colors[0], "F": colors[1]}
     canvas = Canvas(int(lay.width + 0.999), int(lay.height + 0.999))
@@ -332,12 +338,12 @@ def render_family(spec: dict, style: dict) -> Rendered:
             canvas.draw.line([(a[0], a[1] + off), (b[0], b[1] + off)], fill=line, width=max(1, lw - 1))
     for sex, sw, at in lay.legend:
         canvas.draw.rectangle(sw, fill=tint(sex_color[sex], style["tint"]), outline=sex_color[sex], width=2)
-        canvas.text(at, vocab()["sex_legend"][sex], fnt, (40, 40, 40), anchor="lm", role="legend")
+        canvas.text(snap(at), vocab()["sex_legend"][sex], fnt, (40, 40, 40), anchor="lm", role="legend")
     for p in spec["people"]:
         box = lay.boxes[p["name"]]
         fill = tint(sex_color[p["sex"]], style["tint"])
         draw_box(canvas, box, fill, sex_color[p["sex"]], 2, style["rounded"])
-        canvas.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), p["name"], fnt, text_color_on(fill),
+        canvas.text(snap(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)), p["name"], fnt, text_color_on(fill),
                     anchor="mm", role="node")
     return Rendered([canvas.finish(style["noise"], style["noise_seed"])], canvas.texts)
 

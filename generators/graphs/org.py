@@ -6,7 +6,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from mmsynth.draw import Canvas, bold, font, text_color_on
+from mmsynth.draw import Canvas, bold, text_color_on
 from mmsynth.errors import NotApplicable
 from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import Solution, Solvers, load_families
@@ -14,8 +14,8 @@ from mmsynth.rand import pick, pick_n, randint, weighted
 from mmsynth.registry import register
 
 from generators.graphs.common import join_names, near_numbers, others
-from generators.graphs.style import (draw_box, draw_polyline, palette_colors, sample_style, text_size, tint,
-                                     vocab)
+from generators.graphs.style import (draw_box, draw_polyline, legible_font, palette_colors, sample_style, snap, text_size,
+                                     tint, vocab)
 from generators.graphs.treelayout import TreeLayout, layered_tree
 
 MAX_PER_LAYER = 7
@@ -262,13 +262,15 @@ def _level(spec: dict, level: int, top: str) -> Solution:
 
 
 # --- rendering ------------------------------------------------------------------------
-def org_fonts(style: dict) -> tuple:
-    return font(bold(style["font"]), style["font_size"]), font(style["font"], max(11, style["font_size"] - 2))
+def org_fonts(spec: dict, style: dict) -> tuple:
+    """Bold names and smaller titles, each at least legible for every text it draws."""
+    return (legible_font(bold(style["font"]), style["font_size"], [p["name"] for p in spec["people"]]),
+            legible_font(style["font"], style["font_size"] - 2, [p["title"] for p in spec["people"]]))
 
 
 def layout_org(spec: dict, style: dict) -> TreeLayout:
     """The layered layout of the chart's boxes (one box per person, name over title)."""
-    name_font, title_font = org_fonts(style)
+    name_font, title_font = org_fonts(spec, style)
     g = org_graph(spec)
     sizes = {}
     for p in spec["people"]:
@@ -280,7 +282,7 @@ def layout_org(spec: dict, style: dict) -> TreeLayout:
 
 def render_org(spec: dict, style: dict) -> Rendered:
     lay = layout_org(spec, style)
-    name_font, title_font = org_fonts(style)
+    name_font, title_font = org_fonts(spec, style)
     colors = palette_colors(style)
     canvas = Canvas(int(lay.width + 0.999), int(lay.height + 0.999))
     line = (90, 90, 90)
@@ -294,8 +296,8 @@ def render_org(spec: dict, style: dict) -> Rendered:
         draw_box(canvas, box, fill, base, max(1, style["line_width"]), style["rounded"])
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         ink = text_color_on(fill)
-        canvas.text((cx, cy - title_font.size * 0.65), p["name"], name_font, ink, anchor="mm", role="node")
-        canvas.text((cx, cy + name_font.size * 0.65), p["title"], title_font, ink, anchor="mm", role="title")
+        canvas.text(snap((cx, cy - title_font.size * 0.65)), p["name"], name_font, ink, anchor="mm", role="node")
+        canvas.text(snap((cx, cy + name_font.size * 0.65)), p["title"], title_font, ink, anchor="mm", role="title")
     return Rendered([canvas.finish(style["noise"], style["noise_seed"])], canvas.texts)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import yaml
 from PIL import ImageFont
 
-from mmsynth.draw import FONT_FAMILIES, RGB, Canvas, palettes, rgb
+from mmsynth.draw import FONT_FAMILIES, MIN_TEXT_PX, RGB, Canvas, font, palettes, rgb
 from mmsynth.rand import pick, randint, uniform
 
 from generators.graphs.geometry import Box, Point
@@ -32,6 +32,11 @@ def sample_style(rng: np.random.Generator) -> dict:
             "noise_seed": randint(rng, 0, 2**31 - 1)}
 
 
+def snap(xy: tuple[float, float]) -> tuple[int, int]:
+    """A text anchor on whole pixels, so the recorded box height is the measured ink height exactly."""
+    return round(xy[0]), round(xy[1])
+
+
 def tint(color: RGB, amount: float) -> RGB:
     """``color`` blended towards white by ``amount`` (0: unchanged, 1: white)."""
     return tuple(int(round(c + (255 - c) * amount)) for c in color)  # type: ignore[return-value]
@@ -45,6 +50,25 @@ def text_size(fnt: ImageFont.FreeTypeFont, s: str) -> tuple[float, float]:
     """Width and height of ``s`` drawn centred (anchor 'mm') in ``fnt``."""
     x0, y0, x1, y1 = fnt.getbbox(s, anchor="mm")
     return x1 - x0, y1 - y0
+
+
+@functools.lru_cache(maxsize=8192)
+def min_legible_size(name: str, s: str) -> int:
+    """The smallest pixel size of font ``name`` at which ``s``'s ink is MIN_TEXT_PX tall.
+
+    A lowercase word without ascenders needs a larger size than a capitalised one; the
+    renderers take the largest need of the texts sharing a font, so every drawn text
+    meets the minimum by construction.
+    """
+    for size in range(MIN_TEXT_PX, 64):
+        if text_size(font(name, size), s)[1] >= MIN_TEXT_PX:
+            return size
+    raise ValueError(f"{s!r} has no ink tall enough to be legible")
+
+
+def legible_font(name: str, size: int, texts: list[str]) -> ImageFont.FreeTypeFont:
+    """Font ``name`` at ``size``, or larger where one of ``texts`` would otherwise be too short."""
+    return font(name, max([size] + [min_legible_size(name, t) for t in texts]))
 
 
 def draw_box(canvas: Canvas, box: Box, fill: RGB, outline: RGB, width: int, rounded: bool) -> None:

@@ -22,7 +22,7 @@ from generators.dashboards.clock_draw import draw_clock, hand_angles, polar
 from generators.dashboards.gauge_draw import dial_geometry, draw_gauge, needle_angle, tick_labels
 from mmsynth.errors import NotApplicable
 
-DASHBOARDS = ["dashboard.clock", "dashboard.gauge", "dashboard.digital"]
+DASHBOARDS = ["dashboard.clock", "dashboard.gauge", "dashboard.digital", "dashboard.panel"]
 
 
 def png_bytes(img) -> bytes:
@@ -102,10 +102,10 @@ def test_verify_catches_a_tampered_answer(name):
     assert gen.verify(rec)
 
 
-@settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), index=st.integers(0, 10**6))
-def test_property_any_seed_gives_a_valid_clock(seed, index):
-    assert_sample_ok(create("dashboard.clock"), seed, index)
+@settings(max_examples=12, deadline=None)
+@given(name=st.sampled_from(DASHBOARDS), seed=st.integers(0, 2**31 - 1), index=st.integers(0, 10**6))
+def test_property_any_seed_gives_a_valid_dashboard(name, seed, index):
+    assert_sample_ok(create(name), seed, index)
 
 
 # --- clock: hand-derived answers ------------------------------------------------------
@@ -246,3 +246,52 @@ def test_digital_reasoning_by_hand():
     assert ds.read_number(num("A", "4.64", "km")).answer == 4.64
     assert 4.64 not in ds.read_number(num("A", "4.64", "km")).distractors
     assert all(ds.is_valid_time(t) for t in ds.read_time(tim("T", "23:59")).distractors)
+
+
+# --- panels: hand-derived answers ------------------------------------------------------
+
+def panel_spec():
+    from generators.dashboards import panel  # noqa: F401 - registers the solvers
+    london = {"type": "clock", "label": "LONDON", "clock": clock(3, 15)}
+    tokyo = {"type": "clock", "label": "TOKYO", "clock": clock(12, 15)}
+    speed = gauge(190)                                   # 190 of 220: 86%, in the red zone 180-220
+    speed["label"] = "SPEED"
+    boiler = gauge(4, lo=0, hi=10, major=1, minor=0.5, kind="pressure", unit="bar", zone=(8, 10), sweep=270)
+    boiler["label"] = "BOILER"                           # 4 of 10: 40%
+    return {"theme": "mixed", "columns": 2, "instruments": [
+        london, {"type": "gauge", "label": "SPEED", "gauge": speed},
+        {"type": "gauge", "label": "BOILER", "gauge": boiler}, tokyo]}
+
+
+def solve(name, spec, **slots):
+    fam = {f.name: f for f in create("dashboard.panel").families}[name]
+    return fam.solve(spec, **slots)
+
+
+def test_panel_answers_by_hand():
+    spec = panel_spec()
+    assert solve("panel.clock_offset", spec, a="LONDON", b="TOKYO").answer == 9
+    assert solve("panel.clock_offset", spec, a="TOKYO", b="LONDON").answer == 3
+    assert solve("panel.fullest", spec).answer == "SPEED"
+    assert solve("panel.in_zone_which", spec).answer == "SPEED"
+    assert solve("panel.position", spec, row=2, col=1).answer == "BOILER"
+    assert solve("panel.count_type", spec, type="clock").answer == 2
+    assert solve("panel.count_instruments", spec).answer == 4
+    assert solve("panel.kind_of", spec, label="BOILER").answer == "pressure"
+    assert solve("panel.read_clock", spec, label="TOKYO").answer == "12:15"
+    with pytest.raises(NotApplicable):
+        solve("panel.gauge_difference", spec, a="SPEED", b="NOPE")
+
+
+def test_world_clocks_share_the_instant():
+    gen = create("dashboard.panel")
+    from generators.dashboards.clock_draw import VOCAB
+    for i in range(40):
+        spec = gen.sample_spec(rng_for(2, i, gen.name))
+        clocks = [it for it in spec["instruments"] if it["type"] == "clock"]
+        if spec["theme"] != "world_clocks":
+            continue
+        a = clocks[0]
+        for b in clocks[1:]:
+            hours = (VOCAB["cities"][b["label"]] - VOCAB["cities"][a["label"]]) % 12
+            assert solve("panel.clock_offset", spec, a=a["label"], b=b["label"]).answer == hours

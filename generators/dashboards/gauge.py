@@ -7,7 +7,8 @@ import numpy as np
 
 from mmsynth.draw import Canvas, text_color_on
 from mmsynth.generator import Generator, Rendered
-from mmsynth.questions import Solvers, load_families
+from mmsynth.errors import NotApplicable
+from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, randint
 from mmsynth.registry import register
 
@@ -69,6 +70,18 @@ def _on_gauge(fn):
 
 for _name, _fn in GAUGE_SOLVERS.items():
     Q.solve(_name)(_on_gauge(_fn))
+
+
+@Q.bind("gauge.read_value")
+def _bind_label(spec: dict, rng: np.random.Generator) -> dict:
+    return {"label": spec["gauge"]["label"]}
+
+
+@Q.solve("gauge.read_value")
+def _read_labelled(spec: dict, label: str) -> Solution:
+    if label != spec["gauge"]["label"]:
+        raise NotApplicable(f"no gauge {label!r}")
+    return gs.read_value(spec["gauge"])
 
 
 def sample_face(rng: np.random.Generator) -> dict:

@@ -53,14 +53,14 @@ def _dial(c: Canvas, box: Box, g: dict, face: dict, family: str, outside: RGB) -
     for v in tick_values(g, g["minor"]):
         major = abs((v - g["min"]) / g["major"] - round((v - g["min"]) / g["major"])) < 1e-6
         a = needle_angle(g, v)
-        c.draw.line([polar(cx, cy, r * (0.8 if major else 0.87), a), polar(cx, cy, r * 0.95, a)], fill=INK,
+        c.draw.line([polar(cx, cy, r * (0.83 if major else 0.88), a), polar(cx, cy, r * 0.95, a)], fill=INK,
                     width=max(1, round(r * (0.025 if major else 0.01))))
-    labels = [(polar(cx, cy, r * 0.64, needle_angle(g, v)), t)
+    labels = [(polar(cx, cy, r * 0.68, needle_angle(g, v)), t)
               for v, t in zip(tick_values(g, g["major"]), tick_labels(g))]
-    place_texts(c, labels, family, int(r * 0.15), INK, "tick")
+    place_texts(c, labels, family, max(int(r * 0.15), 14), INK, "tick")
     if g["unit"] != "%":
-        place_texts(c, [((cx, cy + r * (0.42 if g["sweep"] < 270 else 0.55)), g["unit"])], family, int(r * 0.12),
-                    INK, "unit")
+        place_texts(c, [((cx, cy + r * (0.42 if g["sweep"] < 270 else 0.55)), g["unit"])], family,
+                    max(int(r * 0.12), 14), INK, "unit")
     a = needle_angle(g)
     w = max(2.0, r * 0.035)
     tip, tail = polar(cx, cy, r * 0.82, a), polar(cx, cy, -r * 0.12, a)
@@ -72,7 +72,7 @@ def _dial(c: Canvas, box: Box, g: dict, face: dict, family: str, outside: RGB) -
 def _tube(c: Canvas, box: Box, g: dict, face: dict, family: str, outside: RGB) -> None:
     x0, y0, x1, y1 = box
     h = y1 - y0
-    w = min(x1 - x0, h * 0.5)
+    w = min(x1 - x0, h * 0.6)
     cx = (x0 + x1) / 2 - w * 0.12
     tube_w, bulb_r = w * 0.14, w * 0.16
     top, bottom = y0 + h * 0.16, y1 - h * 0.11 - bulb_r * 1.9
@@ -95,9 +95,10 @@ def _tube(c: Canvas, box: Box, g: dict, face: dict, family: str, outside: RGB) -
         c.draw.line([(cx + tube_w / 2 + 2, y), (cx + tube_w / 2 + (w * 0.14 if major else w * 0.07), y)],
                     fill=INK, width=max(1, round(w * (0.015 if major else 0.008))))
     labels = [((cx + tube_w / 2 + w * 0.18, y_of(v)), t) for v, t in zip(tick_values(g, g["major"]), tick_labels(g))]
-    place_texts(c, labels, family, int(w * 0.12), INK, "tick", anchor="lm", pad=1)
-    place_texts(c, [((cx - w * 0.2, y0 + h * 0.08), g["unit"])], family, int(w * 0.11), INK, "label")
-    place_texts(c, [((cx + w * 0.1, y1 - h * 0.06), g["label"])], family, int(min(w * 0.1, h * 0.06)), INK,
+    spacing = (scale_bottom - scale_top) * g["major"] / (g["max"] - g["min"])
+    place_texts(c, labels, family, int(min(max(w * 0.13, 16), spacing * 0.9)), INK, "tick", anchor="lm", pad=1)
+    place_texts(c, [((cx - w * 0.2, y0 + h * 0.08), g["unit"])], family, max(int(w * 0.11), 15), INK, "unit")
+    place_texts(c, [((cx + w * 0.1, y1 - h * 0.06), g["label"])], family, max(int(min(w * 0.1, h * 0.06)), 15), INK,
                 "label")
 
 

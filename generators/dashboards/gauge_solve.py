@@ -46,7 +46,7 @@ def numeric_scale(g: dict) -> None:
 def read_value(g: dict) -> Solution:
     v = g["value"]
     return Solution(v, distractors=near_readings(g, v), tolerance=tolerance(g), extra=readability(g),
-                    fields={"unit": g["unit"], "label": g["label"]})
+                    fields={"unit": g["unit"]})
 
 
 def unit(g: dict) -> Solution:

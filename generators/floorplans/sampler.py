@@ -19,6 +19,7 @@ from mmsynth.rand import pick, randint, uniform, weighted
 from generators.floorplans.partition import Rect, exterior_sides, shared_wall, split_footprint
 
 MIN_DOOR_WALL = 15   # dm of shared wall needed for a door (door plus margins)
+MAX_EXTRA_DOORS = 2  # doors beyond the spanning tree, giving some plans a choice of routes
 NORTHS = ("up", "right", "down", "left")
 
 
@@ -49,7 +50,8 @@ def _try_plan(rng: np.random.Generator, kind: str, cfg: dict) -> dict | None:
     if types is None:
         return None
     by_area = sorted(rects, key=lambda r: (-r[2] * r[3], r[1], r[0]))
-    order = sorted(types, key=lambda t: -(room_type(t)["size"] + rng.normal(0, 0.8)))
+    noise = rng.normal(0, 0.8, size=len(types))
+    order = [t for _, t in sorted(zip((-room_type(t)["size"] - e for t, e in zip(types, noise)), types))]
     assigned = sorted(zip(by_area, order), key=lambda ra: (ra[0][1], ra[0][0]))
     names = _room_names([t for _, t in assigned])
     rect_of = {n: r for n, (r, _) in zip(names, assigned)}
@@ -113,10 +115,8 @@ def _door_pairs(rng: np.random.Generator, eligible: nx.Graph, hub: str, type_of:
         pairs.append((u, v))
     tree = {frozenset(p) for p in pairs}
     extra = sorted(e for e in eligible.edges if frozenset(e) not in tree and not leaf[e[0]] and not leaf[e[1]])
-    for e in extra:
-        if rng.random() < 0.25 and len(pairs) < eligible.number_of_nodes() + 1:
-            pairs.append(e)
-    return pairs
+    added = [e for e in extra if rng.random() < 0.25]
+    return pairs + added[:MAX_EXTRA_DOORS]
 
 
 def _door(rng: np.random.Generator, a: str, b: str, wall: tuple[str, int, int, int]) -> dict:

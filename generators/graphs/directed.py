@@ -34,10 +34,11 @@ def sample_directed(rng: np.random.Generator) -> dict:
     rank = {v: i for i, v in enumerate(shuffled(rng, nodes))}
     acyclic = rng.random() < 0.35
     pairs = [(u, v) for u in nodes for v in nodes if u != v and (not acyclic or rank[u] < rank[v])]
+    m = randint(rng, n, int(1.8 * n))
     edges: list[list] = []
     used: set[frozenset] = set()
     for u, v in shuffled(rng, pairs):
-        if len(edges) >= randint(rng, n, int(1.8 * n)):
+        if len(edges) >= m:
             break
         if frozenset((u, v)) not in used:
             used.add(frozenset((u, v)))

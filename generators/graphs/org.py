@@ -32,18 +32,18 @@ def sample_org(rng: np.random.Generator) -> dict:
     depts = pick_n(rng, v["departments"], randint(rng, 2, 4))
     firsts = pick_n(rng, v["first_names"]["F"] + v["first_names"]["M"], n)
     names = [f"{f} {pick(rng, v['surnames'])}" for f in firsts]
-    level, dept, manager = [0], [None], [None]
-    for d in range(len(depts)):
-        level.append(1), dept.append(d), manager.append(0)
-    layer_count = {0: 1, 1: len(depts)}
+    level: list[int] = [0] + [1] * len(depts)
+    dept: list[int | None] = [None] + list(range(len(depts)))
+    manager: list[int | None] = [None] + [0] * len(depts)
     while len(level) < n:
-        cands = [i for i in range(len(level)) if level[i] >= 1 and level[i] <= 2
-                 and manager.count(i) < MAX_CHILDREN and layer_count.get(level[i] + 1, 0) < MAX_PER_LAYER]
+        cands = [i for i in range(len(level)) if 1 <= level[i] <= 2 and manager.count(i) < MAX_CHILDREN
+                 and level.count(level[i] + 1) < MAX_PER_LAYER]
         if not cands:
             break
         p = weighted(rng, cands, [3.0 if level[i] == 1 else 1.0 for i in cands])
-        level.append(level[p] + 1), dept.append(dept[p]), manager.append(p)
-        layer_count[level[p] + 1] = layer_count.get(level[p] + 1, 0) + 1
+        level.append(level[p] + 1)
+        dept.append(dept[p])
+        manager.append(p)
     people = []
     for i in range(len(level)):
         if level[i] == 0:

@@ -33,11 +33,12 @@ def _clean(x: float) -> float | int:
     return int(x) if x.is_integer() else x
 
 
-def sample_axis(rng: np.random.Generator, lo: float, hi: float, from_zero: bool = True) -> dict:
-    """An axis for data drawn from the theme range ``[lo, hi]``, with 4 to 7 steps."""
+def sample_axis(rng: np.random.Generator, lo: float, hi: float, from_zero: bool = True,
+                steps: tuple[int, int] = (4, 7)) -> dict:
+    """An axis for data drawn from the theme range ``[lo, hi]``, with about ``steps`` steps."""
     top = uniform(rng, lo + (hi - lo) * 0.5, hi)
     bottom = 0.0 if from_zero else uniform(rng, lo, lo + (top - lo) * 0.3)
-    step = nice_step(top - bottom, randint(rng, 4, 7))
+    step = nice_step(top - bottom, randint(rng, *steps))
     amin = _clean(math.floor(bottom / step) * step)
     amax = _clean(math.ceil(top / step) * step)
     return {"min": amin, "max": amax, "step": step}

@@ -114,9 +114,11 @@ def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
         series_names = sorted(pick_n(rng, theme["groups"], n_series), key=theme["groups"].index)
     n_series = len(series_names)
     lo, hi = theme["range"]
-    if kind in ("stacked_bar", "area"):
+    stacked = kind in ("stacked_bar", "area")
+    if stacked:  # totals span the sum of the series, and finer ticks give each segment room
         lo, hi = lo * n_series, hi * n_series
-    axis = sample_axis(rng, lo, hi, from_zero=kind not in ("line",) or rng.random() < 0.5)
+    axis = sample_axis(rng, lo, hi, from_zero=kind != "line" or rng.random() < 0.5,
+                       steps=(7, 8) if stacked else (4, 7))
     annotated = kind in ("bar", "hbar") and rng.random() < 0.5
     values = _series_values(rng, kind, axis, n_cat, n_series, annotated)
     palette = palettes()[pick(rng, sorted(palettes()))]
@@ -129,7 +131,7 @@ def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
         "categories": list(categories),
         "series": [{"name": s, "color": colors[i], "values": values[i]} for i, s in enumerate(series_names)],
         "category_colors": colors[:n_cat] if per_category else None,
-        "axis": axis, "annotated": annotated, "stacked": kind in ("stacked_bar", "area"),
+        "axis": axis, "annotated": annotated, "stacked": stacked,
         "additive": theme.get("additive", True),
     }
     return spec

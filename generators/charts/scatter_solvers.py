@@ -12,7 +12,7 @@ from mmsynth.questions import Solution, Solvers
 from mmsynth.rand import pick
 from mmsynth.record import format_number as fmt
 
-from generators.charts.solvers import color_distractors
+from generators.charts.solvers import color_distractors, count_solution
 
 S = Solvers()
 VISIBLE = 0.08   # a difference must span this share of the axis to count as visible
@@ -53,8 +53,7 @@ def _clear_winner(spec: dict, scores: list[float], key: str) -> int:
 
 @S.solve("chart.scatter_count_groups")
 def _count_groups(spec: dict) -> Solution:
-    n = len(spec["groups"])
-    return Solution(answer=n, distractors=[n + 1, n - 1, n + 2], fields=_fields(spec))
+    return count_solution(len(spec["groups"]), _fields(spec))
 
 
 S.bind("chart.scatter_count_points")(_bind_group)
@@ -63,15 +62,15 @@ S.bind("chart.scatter_count_points")(_bind_group)
 @S.solve("chart.scatter_count_points")
 def _count_points(spec: dict, name: str) -> Solution:
     n = len(_group(spec, name)["points"])
-    return Solution(answer=n, distractors=[n + 1, n - 1, n + 2, n - 2], fields=_fields(spec))
+    return count_solution(n, _fields(spec), (n - 2,))
 
 
 @S.solve("chart.scatter_total_points")
 def _total_points(spec: dict) -> Solution:
     counts = [len(g["points"]) for g in spec["groups"]]
     n = sum(counts)
-    return Solution(answer=n, rationale=f"{' + '.join(f'{c} ({g})' for c, g in zip(counts, _names(spec)))} = {n}.",
-                    distractors=[n + 1, n - 1, n + 2, max(counts)], fields=_fields(spec))
+    return count_solution(n, _fields(spec), (max(counts),),
+                          f"{' + '.join(f'{c} ({g})' for c, g in zip(counts, _names(spec)))} = {n}.")
 
 
 S.bind("chart.scatter_group_color")(_bind_group)

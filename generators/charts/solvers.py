@@ -99,6 +99,11 @@ def ordinal(i: int) -> str:
     return vocab()["ordinals"][i]
 
 
+def count_solution(n: int, fields: dict, also: tuple = (), rationale: str | None = None) -> Solution:
+    """A count answer; off-by-one and off-by-two counts (and ``also``) are the distractors."""
+    return Solution(answer=n, rationale=rationale, distractors=[n + 1, n - 1, n + 2, *also], fields=fields)
+
+
 def unique_extreme(vals: list[float], highest: bool) -> int:
     target = max(vals) if highest else min(vals)
     if vals.count(target) != 1:
@@ -206,8 +211,7 @@ def _label_at(spec: dict, position: int) -> Solution:
 # --- structure -------------------------------------------------------------------------
 @Q.solve("chart.count_categories")
 def _count_categories(spec: dict) -> Solution:
-    n = len(spec["categories"])
-    return Solution(answer=n, distractors=[n + 1, n - 1, n + 2, n - 2], fields=fields(spec))
+    return count_solution(len(spec["categories"]), fields(spec), (len(spec["categories"]) - 2,))
 
 
 @Q.bind("chart.count_series")
@@ -219,8 +223,7 @@ def _bind_count_series(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("chart.count_series")
 def _count_series(spec: dict) -> Solution:
-    n = len(spec["series"])
-    return Solution(answer=n, distractors=[n + 1, n - 1, n + 2, len(spec["categories"])], fields=fields(spec))
+    return count_solution(len(spec["series"]), fields(spec), (len(spec["categories"]),))
 
 
 # --- reasoning -------------------------------------------------------------------------
@@ -409,8 +412,8 @@ def _count_above(spec: dict, series: str | None, threshold: float) -> Solution:
     n = len(above)
     f = fields(spec, series)
     f["limit"] = fmt(threshold)
-    return Solution(answer=n, rationale=f"{listing(spec, vals)}. Above {fmt(threshold)}: {', '.join(above) or 'none'} ({n}).",
-                    distractors=[n + 1, n - 1, n + 2, len(vals) - n], fields=f)
+    return count_solution(n, f, (len(vals) - n,),
+                          f"{listing(spec, vals)}. Above {fmt(threshold)}: {', '.join(above) or 'none'} ({n}).")
 
 
 # --- multi-series reasoning --------------------------------------------------------------

@@ -15,6 +15,7 @@ from mmsynth.rand import pick, pick_n, randint
 from mmsynth.record import format_number as fmt
 
 from generators.charts.sampler import vocab as chart_vocab
+from generators.charts.solvers import count_solution
 
 T = Solvers()
 EXACT = {"readable_from": "annotation"}
@@ -125,14 +126,12 @@ def _header_color(spec: dict) -> Solution:
 # --- structure ------------------------------------------------------------------------------
 @T.solve("table.count_rows")
 def _count_rows(spec: dict) -> Solution:
-    n = len(spec["rows"])
-    return Solution(answer=n, distractors=[n + 1, n - 1, n + 2, len(spec["columns"])], fields=_fields(spec))
+    return count_solution(len(spec["rows"]), _fields(spec), (len(spec["columns"]),))
 
 
 @T.solve("table.count_columns")
 def _count_columns(spec: dict) -> Solution:
-    n = len(spec["columns"])
-    return Solution(answer=n, distractors=[n + 1, n - 1, n + 2, len(spec["rows"])], fields=_fields(spec))
+    return count_solution(len(spec["columns"]), _fields(spec), (len(spec["rows"]),))
 
 
 @T.bind("table.column_at")
@@ -250,8 +249,8 @@ def _count_above(spec: dict, column: str, threshold: float) -> Solution:
     n = len(hits)
     f = _fields(spec, column)
     f["limit"] = _quantity(spec["columns"][_col(spec, column)], threshold)
-    return Solution(answer=n, rationale=f"{_listing(spec, column)}. Above {fmt(threshold)}: {', '.join(hits) or 'none'} ({n}).",
-                    distractors=[n + 1, n - 1, n + 2, len(vals) - n], fields=f)
+    return count_solution(n, f, (len(vals) - n,),
+                          f"{_listing(spec, column)}. Above {fmt(threshold)}: {', '.join(hits) or 'none'} ({n}).")
 
 
 @T.bind("table.lookup")
@@ -286,8 +285,8 @@ def _filter_count(spec: dict, column: str, value: str) -> Solution:
     vals = _column(spec, column)
     hits = [k for k, v in zip(row_names(spec), vals) if v == value]
     n = len(hits)
-    return Solution(answer=n, rationale=f"Rows with {column} {value}: {', '.join(hits)} ({n}).",
-                    distractors=[n + 1, n - 1, n + 2, len(vals) - n], fields=_fields(spec, column))
+    return count_solution(n, _fields(spec, column), (len(vals) - n,),
+                          f"Rows with {column} {value}: {', '.join(hits)} ({n}).")
 
 
 @T.bind("table.filtered_max")

@@ -159,20 +159,23 @@ def group_lines(words: list[Word], gap_factor: float = 2.5) -> list[Line]:
 
 
 def group_paragraphs(lines: list[Line]) -> list[list[Line]]:
-    """Consecutive lines of similar height, left-aligned or overlapping horizontally, with a
-    vertical gap under one line height, form a paragraph."""
+    """Paragraphs in order of their first line: a line joins the latest paragraph whose last line
+    is just above it (a gap under 0.6 line heights), of similar height, and left-aligned with it
+    or overlapping it horizontally, so side-by-side columns form separate paragraphs."""
     paras: list[list[Line]] = []
     for ln in lines:
-        if paras:
-            last = paras[-1][-1]
+        for para in reversed(paras):
+            last = para[-1]
             lb, b = last.box, ln.box
-            similar = 0.7 <= ln.height / max(last.height, 1e-6) <= 1.4
-            close = 0 <= b[1] - lb[3] < 1.0 * max(last.height, ln.height) and ln.row > last.row
-            aligned = abs(b[0] - lb[0]) < 2 * ln.height or min(b[2], lb[2]) > max(b[0], lb[0])
+            similar = 0.7 <= (b[3] - b[1]) / max(lb[3] - lb[1], 1e-6) <= 1.4
+            h = max(lb[3] - lb[1], b[3] - b[1])
+            close = ln.row > last.row and -0.5 * h <= b[1] - lb[3] < 0.6 * h
+            aligned = abs(b[0] - lb[0]) < 2 * (b[3] - b[1]) or min(b[2], lb[2]) > max(b[0], lb[0])
             if similar and close and aligned:
-                paras[-1].append(ln)
-                continue
-        paras.append([ln])
+                para.append(ln)
+                break
+        else:
+            paras.append([ln])
     return paras
 
 

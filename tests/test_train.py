@@ -94,6 +94,23 @@ def test_llava_on_a_generated_corpus_with_lora(small_corpus, tmp_path):
     assert summary["trainable_params"] == sum(v.numel() for v in state.values())
 
 
+def test_predict_and_score_end_to_end_on_a_built_benchmark(small_corpus, tmp_path):
+    """Corpus -> train -> `bench build` (held out from the corpus) -> predict -> `bench score`."""
+    from mmsynth.bench.build import BuildConfig, build
+    from mmsynth.bench.score import score_bench
+
+    run = tmp_path / "run"
+    train(config(small_corpus, run, max_steps=3, batch_size=4), progress=False)
+    bench = tmp_path / "bench"
+    build(BuildConfig(out=bench, n=4, seed=11, patterns=["dashboard.clock"], exclude=[small_corpus]))
+    preds = tmp_path / "preds.jsonl"
+    assert predict(run, bench, preds, batch_size=4, max_new_tokens=6, progress=False) == 4
+    summary, items = score_bench(bench, preds, baselines=True, n_boot=20)
+    assert summary["answered"] == 4 and summary["missing"] == [] and summary["problems"] == []
+    assert 0.0 <= summary["overall"] <= 1.0 and summary["baselines"]
+    assert sorted(i.id for i in items) == sorted(json.loads(x)["id"] for x in preds.read_text().splitlines())
+
+
 def test_resume_after_interruption_continues_exactly(corpus, tmp_path):
     straight = tmp_path / "straight"
     train(config(corpus, straight, max_steps=6, save_every=2, batch_size=4, grad_accum=2), progress=False)

@@ -151,26 +151,55 @@ def load_trainable_state(model: Any, state: dict) -> None:
 
 # --- loss -----------------------------------------------------------------------------
 
-def supervised_loss_sum(model: Any, batch: dict) -> tuple[Any, int]:
-    """Sum of next-token cross-entropies over supervised positions, and how many there were.
+def supervised_columns(labels: Any) -> Any:
+    """Columns (positions) where some row of the batch has a supervised next token."""
+    return (labels[:, 1:] != -100).any(0).nonzero().squeeze(1)
 
-    The LM head runs only at the columns where some row has a supervised next token
-    (``logits_to_keep``), not over hundreds of image tokens: less memory, less time.
+
+def supervised_loss_sum(model: Any, batch: dict, keep: Any) -> Any:
+    """Sum of next-token cross-entropies over the supervised positions.
+
+    The LM head runs only at the ``keep`` columns (``logits_to_keep``), not over hundreds of
+    image and prompt tokens: less memory, less time. ``keep`` is computed from the labels
+    on the CPU, so the step does not wait for the GPU to find it.
     """
-    import torch
     import torch.nn.functional as F
 
-    labels = batch["labels"]
-    targets = labels[:, 1:]
-    keep = (targets != -100).any(0).nonzero().squeeze(1)
     inputs = {k: v for k, v in batch.items() if k != "labels"}
     logits = model(**inputs, logits_to_keep=keep).logits
-    if logits.shape[1] == labels.shape[1]:          # a model that ignores logits_to_keep
+    if logits.shape[1] == batch["labels"].shape[1]:    # a model that ignores logits_to_keep
         logits = logits[:, keep]
-    tgt = targets[:, keep]
-    loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), tgt.reshape(-1),
+    targets = batch["labels"][:, 1:][:, keep]
+    return F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), targets.reshape(-1),
                            ignore_index=-100, reduction="sum")
-    return loss, int((tgt != -100).sum())
+
+
+def optimizer_step(model: Any, group: list[dict], params: list, optimizer: Any, device: Any) -> tuple[float, int, float]:
+    """One optimizer step over a group of micro-batches (gradient accumulation).
+
+    The loss is the mean over every supervised token of the group, whatever micro-batch it
+    sits in (each micro-batch's sum is divided by the group's count), so accumulating
+    gives the same gradient as one big batch. Compute runs in bf16 autocast on GPU, with
+    fp32 master weights. Returns (loss, tokens seen, gradient norm before clipping).
+    """
+    import torch
+
+    n_sup = sum(int((b["labels"][:, 1:] != -100).sum()) for b in group)
+    tokens = sum(int(b["attention_mask"].sum()) for b in group)
+    autocast = (torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda"
+                else contextlib.nullcontext())
+    loss_total = torch.zeros((), device=device)
+    for batch in group:
+        keep = supervised_columns(batch["labels"]).to(device, non_blocking=True)
+        batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+        with autocast:
+            loss_sum = supervised_loss_sum(model, batch, keep)
+        (loss_sum / n_sup).backward()
+        loss_total += loss_sum.detach()
+    grad_norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return float(loss_total) / n_sup, tokens, float(grad_norm)
 
 
 # --- schedule, checkpoints, metrics ----------------------------------------------------
@@ -329,7 +358,6 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
         "status": "running", "started": (previous or {}).get("started", time.time())})
 
     collate = Collator(bundle)
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else contextlib.nullcontext()
     model.train()
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress, dynamic_ncols=True)
     stream = micro_batches(examples, cfg, collate, start_micro=step * cfg.grad_accum)
@@ -337,22 +365,11 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
         while step < total:
             t0 = time.perf_counter()
             group = [next(stream) for _ in range(cfg.grad_accum)]
-            n_sup = sum(int((b["labels"][:, 1:] != -100).sum()) for b in group)
-            loss_total, tokens = 0.0, 0
-            for batch in group:
-                batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-                with autocast:
-                    loss_sum, _ = supervised_loss_sum(model, batch)
-                (loss_sum / n_sup).backward()
-                loss_total += float(loss_sum.detach())
-                tokens += int(batch["attention_mask"].sum())
-            grad_norm = float(torch.nn.utils.clip_grad_norm_(params, 1.0))
-            optimizer.step()
+            loss, tokens, grad_norm = optimizer_step(model, group, params, optimizer, device)
             scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
             step += 1
             dt = time.perf_counter() - t0
-            row = {"step": step, "loss": loss_total / n_sup, "lr": scheduler.get_last_lr()[0],
+            row = {"step": step, "loss": loss, "lr": scheduler.get_last_lr()[0],
                    "grad_norm": grad_norm, "tokens": tokens, "tokens_per_s": tokens / dt, "time": time.time()}
             log.write(dumps_line(row))
             log.flush()

@@ -107,6 +107,19 @@ def _distinguish(obj: dict, others: list[set]) -> str | None:
     return None
 
 
+def descriptions(scene: dict) -> dict[str, int]:
+    """Every description ("cube", "red cube") that picks out exactly one object, with its index.
+
+    Multi-image questions match objects across images by description: "the red cube"
+    in Image 1 and "the red cube" in Image 2.
+    """
+    found: dict[str, list[int]] = {}
+    for i, o in enumerate(scene["objects"]):
+        for d in [o["label"]] + [f"{a} {o['label']}" for a in o["attributes"]]:
+            found.setdefault(d, []).append(i)
+    return {d: ids[0] for d, ids in found.items() if len(ids) == 1}
+
+
 def named(scene: dict) -> list[int]:
     """Indices of the objects that have an unambiguous name."""
     return [i for i, n in enumerate(names(scene)) if n is not None]

@@ -50,12 +50,16 @@ ALLOWED = {
 }
 
 
+class _Refused(pickle.UnpicklingError):
+    """The pickle names something outside :data:`ALLOWED`."""
+
+
 class _RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> object:
         try:
             return ALLOWED[(module, name)]
         except KeyError:
-            raise pickle.UnpicklingError(f"it names {module}.{name}") from None
+            raise _Refused(f"it names {module}.{name}") from None
 
 
 def load_masks(path: str | Path, shape: tuple[int, int]) -> list[np.ndarray]:
@@ -67,7 +71,7 @@ def load_masks(path: str | Path, shape: tuple[int, int]) -> list[np.ndarray]:
         raise UserError(f"{path}: cannot read the mask file ({e.strerror})") from None
     try:
         obj = _RestrictedUnpickler(io.BytesIO(data)).load()
-    except pickle.UnpicklingError as e:
+    except _Refused as e:
         raise UserError(f"{path}: refusing this pickle ({e}); only numpy arrays and scipy CSR "
                         "matrices are admitted, nothing else is imported or run") from None
     except Exception as e:  # truncated or garbled bytes

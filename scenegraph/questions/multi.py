@@ -260,24 +260,29 @@ def _attr_diff_solve(spec: dict, label: str, first: int, second: int) -> Solutio
 
 
 def _relation_of(s: dict, a: str, b: str) -> str | None:
-    oa, ob = _only(s, a), _only(s, b)
-    if oa is None or ob is None:
+    """The one predicate from the object described ``a`` to the one described ``b``, if any."""
+    desc = M.descriptions(s)
+    if a not in desc or b not in desc:
         return None
-    return M.single_predicate(s, s["objects"].index(oa), s["objects"].index(ob))
+    return M.single_predicate(s, desc[a], desc[b])
 
 
 @Q.bind("scene.multi.diff.relations")
 def _bind_rel_diff(spec: dict, rng: np.random.Generator) -> dict:
-    options = []
+    options = set()
     for j, k in _image_pairs(spec):
         s = spec["scenes"][j]
+        by_object: dict[int, list[str]] = {}
+        for d, i in M.descriptions(s).items():
+            by_object.setdefault(i, []).append(d)
         for a, _, b in s["relations"]:
-            la, lb = s["objects"][a]["label"], s["objects"][b]["label"]
-            pj, pk = _relation_of(s, la, lb), _relation_of(spec["scenes"][k], la, lb)
-            if la != lb and pj and pk and pj != pk:
-                options.append((la, lb, j, k))
-    la, lb, j, k = choose(rng, sorted(set(options)), lambda x: _rarity(spec, x[0]))
-    return {"labels": [la, lb], "first": j, "second": k}
+            for da in by_object.get(a, []):
+                for db in by_object.get(b, []):
+                    pj, pk = _relation_of(s, da, db), _relation_of(spec["scenes"][k], da, db)
+                    if pj and pk and pj != pk:
+                        options.add((da, db, j, k))
+    da, db, j, k = choose(rng, sorted(options), lambda x: _rarity(spec, x[0].split(" ")[-1]))
+    return {"labels": [da, db], "first": j, "second": k}
 
 
 @Q.solve("scene.multi.diff.relations")

@@ -70,6 +70,12 @@ def test_max_min_rank_on_hand_spec():
     assert solve("chart.count_categories", spec).answer == 4
 
 
+def test_rank_needs_only_the_top_values_distinct():
+    assert solve("chart.rank", bar_spec([60, 50, 30, 30]), series=None, rank=1).answer == "South"
+    with pytest.raises(NotApplicable):  # a tie at the top: "second highest" is ambiguous
+        solve("chart.rank", bar_spec([50, 50, 30, 10]), series=None, rank=1)
+
+
 def test_arithmetic_on_hand_spec():
     spec = bar_spec([30, 75, 50, 10])
     diff = solve("chart.difference", spec, a="North", b="South", series=None)

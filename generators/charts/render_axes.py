@@ -90,7 +90,7 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         left = MARGIN + ah + MARGIN / 2 + tick_w + TICK + PAD + extra_left
         x0, x1 = left, W - right
         slot = (x1 - x0) / len(cats)
-        rotation = choose_rotation(cats, f.tick, slot, style["rotation"])
+        rotation = choose_rotation(cats, f.tick, slot, style["rotation"], style["rotate_first"])
         if rotation is None:
             rotation = 90
             need_w = max(need_w, W + len(cats) * (max(h for _, h in cat_sizes) + PAD) - (x1 - x0) + 1)

@@ -73,24 +73,26 @@ def _annotated_values(rng: np.random.Generator, axis: dict, n: int) -> list[floa
 
 
 def _walk(rng: np.random.Generator, grid: list[float], n: int) -> list[float]:
-    """A grid-valued random walk with drift: a series with a visible trend and wiggles."""
+    """A grid-valued random walk with drift: a series with a visible trend and wiggles,
+    and one highest point (later peaks are lowered a notch) so "when did it peak" has an answer."""
     idx = randint(rng, 0, len(grid) - 1)
     drift = pick(rng, (-1, 0, 1))
-    out = []
+    steps = []
     for _ in range(n):
-        out.append(grid[idx])
+        steps.append(idx)
         idx = int(np.clip(idx + drift + randint(rng, -2, 2), 0, len(grid) - 1))
-    return out
+    top = max(steps)
+    first = steps.index(top)
+    return [grid[s - 1 if s == top and i != first and s > 0 else s] for i, s in enumerate(steps)]
 
 
 def _series_values(rng: np.random.Generator, kind: str, axis: dict, n_cat: int, n_series: int,
                    annotated: bool) -> list[list[float]]:
     if annotated:
         return [_annotated_values(rng, axis, n_cat) for _ in range(n_series)]
-    if kind in ("stacked_bar", "area"):
-        grid = half_grid(axis, hi=axis["max"] / n_series)
+    grid = half_grid(axis, hi=axis["max"] / n_series) if kind in ("stacked_bar", "area") else half_grid(axis)
+    if kind == "stacked_bar":
         return [[pick(rng, grid) for _ in range(n_cat)] for _ in range(n_series)]
-    grid = half_grid(axis)
     if kind in TIME_KINDS:
         return [_walk(rng, grid, n_cat) for _ in range(n_series)]
     return [_distinct_grid(rng, grid, n_cat) for _ in range(n_series)]

@@ -266,9 +266,10 @@ def _bind_rank(spec: dict, rng: np.random.Generator) -> dict:
 @Q.solve("chart.rank")
 def _rank(spec: dict, series: str | None, rank: int) -> Solution:
     vals = values_of(spec, series)
-    if len(set(vals)) != len(vals):
-        raise NotApplicable("tied values")
     order = sorted(range(len(vals)), key=lambda j: vals[j], reverse=True)
+    top = [vals[j] for j in order[:rank + 2]]
+    if any(a <= b for a, b in zip(top, top[1:])):
+        raise NotApplicable("ties among the top values make the rank ambiguous")
     for j in (rank - 1, rank + 1):
         require_visible(spec, vals[order[rank]], vals[order[j]])
     answer = spec["categories"][order[rank]]
@@ -393,10 +394,11 @@ def _average(spec: dict, series: str | None) -> Solution:
 def _bind_count_above(spec: dict, rng: np.random.Generator) -> dict:
     series = pick_series(spec, rng)
     distinct = sorted(set(values_of(spec, series)))
-    if len(distinct) < 3:
-        raise NotApplicable("too few distinct values")
-    k = randint(rng, 0, len(distinct) - 2)
-    lo, hi = distinct[k], distinct[k + 1]
+    tol, _ = reading(spec, series)
+    gaps = [(lo, hi) for lo, hi in zip(distinct, distinct[1:]) if hi - lo > 2 * tol]
+    if len(distinct) < 3 or not gaps:
+        raise NotApplicable("no threshold that readers can place between two values")
+    lo, hi = pick(rng, gaps)
     mid = (lo + hi) / 2
     whole = round(mid)
     return {"series": series, "threshold": whole if lo < whole < hi else round(mid, 2)}

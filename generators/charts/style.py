@@ -47,6 +47,7 @@ def sample_chart_style(rng: np.random.Generator) -> dict:
         "grid_color": list((255, 255, 255) if plot_bg and plot_bg[0] < 240 else pick(rng, GRID_COLORS)),
         "legend": pick(rng, ("right", "top", "bottom")),
         "rotation": pick(rng, (45, 90)),
+        "rotate_first": bool(rng.random() < 0.25),
         "bar_width": round(uniform(rng, 0.5, 0.8), 2),
         "line_width": randint(rng, 2, 4),
         "marker": pick(rng, ("circle", "square", "diamond")),

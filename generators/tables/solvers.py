@@ -45,10 +45,15 @@ def _text_cols(spec: dict) -> list[str]:
     return [c["name"] for c in spec["columns"] if c["type"] == "text" and c["name"] != spec["key"]]
 
 
+def in_text(column: str) -> str:
+    """A column name inside a sentence: 'Wind speed' -> 'wind speed', but 'IATA' stays."""
+    return column.lower() if column[1:].islower() else column
+
+
 def _fields(spec: dict, column: str | None = None) -> dict:
     f = {"entity": spec["entity"], "entities": spec["entity_plural"], "key": spec["key"]}
     if column is not None:
-        f["col"] = column.lower() if column[1:].islower() else column
+        f["col"] = in_text(column)
     return f
 
 
@@ -266,7 +271,7 @@ def _lookup(spec: dict, column: str, target: str, highest: bool) -> Solution:
     i, why = _extreme(spec, column, highest)
     v = spec["rows"][i][_col(spec, target)]
     f = _fields(spec, column)
-    f.update(word="highest" if highest else "lowest", target_col=target)
+    f.update(word="highest" if highest else "lowest", target_col=in_text(target))
     others = list(dict.fromkeys(x for x in _column(spec, target) if x != v))
     return Solution(answer=v, rationale=f"{why} Its {target} is {v}.", distractors=others, fields=f)
 
@@ -304,7 +309,7 @@ def _filtered_max(spec: dict, column: str, value: str, measure: str) -> Solution
         raise NotApplicable("fewer than two rows match")
     rows.sort(reverse=True)
     f = _fields(spec, measure)
-    f["filter_col"] = column
+    f["filter_col"] = in_text(column)
     listed = ", ".join(f"{n} {fmt(v)}" for v, n in rows)
     return Solution(answer=rows[0][1], rationale=f"Rows with {column} {value}: {listed}. The highest {measure} is {rows[0][1]}.",
                     distractors=[n for _, n in rows[1:]] + [n for n in names if n not in {x for _, x in rows}],

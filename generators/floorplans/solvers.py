@@ -13,6 +13,7 @@ from generators.floorplans.plan import (COMPASS, MIN_ADJACENT_DM, area, directio
                                         has_door, names, of_type, room as room_of, size_text, touching, wall_length,
                                         window_count)
 from generators.floorplans.sampler import room_data, room_type
+from generators.graphs.common import pick_pair, pick_yes_or_no
 
 Q = Solvers()
 
@@ -52,20 +53,12 @@ Q.solve("floorplan.largest_room")(lambda spec: _extreme_room(spec, 1))
 Q.solve("floorplan.smallest_room")(lambda spec: _extreme_room(spec, -1))
 
 
-def _pair(rng: np.random.Generator, yes: list, no: list) -> dict:
-    pool = yes if (yes and (rng.random() < 0.5 or not no)) else no
-    if not pool:
-        raise NotApplicable("no pair to ask about")
-    a, b = pick(rng, pool)
-    return {"a": a, "b": b} if rng.random() < 0.5 else {"a": b, "b": a}
-
-
 @Q.bind("floorplan.adjacent")
 def _bind_adjacent(spec: dict, rng: np.random.Generator) -> dict:
     pairs = [(a, b) for i, a in enumerate(names(spec)) for b in names(spec)[i + 1:]]
     yes = [p for p in pairs if wall_length(spec, *p) >= MIN_ADJACENT_DM]
     no = [p for p in pairs if not touching(spec, *p)]
-    return _pair(rng, yes, no)
+    return pick_yes_or_no(rng, yes, no, "no pair of rooms to ask about")
 
 
 @Q.solve("floorplan.adjacent")
@@ -82,7 +75,8 @@ def _adjacent(spec: dict, a: str, b: str) -> Solution:
 def _bind_door(spec: dict, rng: np.random.Generator) -> dict:
     pairs = [(a, b) for i, a in enumerate(names(spec)) for b in names(spec)[i + 1:]
              if wall_length(spec, a, b) >= MIN_ADJACENT_DM]
-    return _pair(rng, [p for p in pairs if has_door(spec, *p)], [p for p in pairs if not has_door(spec, *p)])
+    return pick_yes_or_no(rng, [p for p in pairs if has_door(spec, *p)], [p for p in pairs if not has_door(spec, *p)],
+                          "no adjacent rooms")
 
 
 @Q.solve("floorplan.door_between")
@@ -96,10 +90,7 @@ def _door_between(spec: dict, a: str, b: str) -> Solution:
 def _bind_route(spec: dict, rng: np.random.Generator) -> dict:
     dist = dict(nx.all_pairs_shortest_path_length(door_graph(spec)))
     pairs = [(a, b) for a in names(spec) for b in names(spec) if dist[a].get(b, 0) >= 2]
-    if not pairs:
-        raise NotApplicable("every room is one door from every other")
-    a, b = pick(rng, pairs)
-    return {"a": a, "b": b}
+    return pick_pair(rng, pairs, "every room is one door from every other")
 
 
 @Q.solve("floorplan.route")
@@ -138,10 +129,7 @@ def _count(spec: dict, type: str, plural: str) -> Solution:
 @Q.bind("floorplan.direction")
 def _bind_direction(spec: dict, rng: np.random.Generator) -> dict:
     pairs = [(a, b) for a in names(spec) for b in names(spec) if a != b and direction(spec, a, b)]
-    if not pairs:
-        raise NotApplicable("no clear-cut direction between two rooms")
-    a, b = pick(rng, pairs)
-    return {"a": a, "b": b}
+    return pick_pair(rng, pairs, "no clear-cut direction between two rooms")
 
 
 @Q.solve("floorplan.direction")

@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
+
+from mmsynth.errors import NotApplicable
+from mmsynth.rand import pick
+
 
 def near_numbers(x: int, lo: int = 0, k: int = 4) -> list[int]:
     """Wrong counts a reader might give: the nearest integers to ``x`` not below ``lo``."""
@@ -28,3 +33,16 @@ def join_names(names: list[str]) -> str:
     if not names:
         return "nobody"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def pick_pair(rng: np.random.Generator, pairs: list[tuple[str, str]], why: str) -> dict:
+    """Slots ``{"a", "b"}`` for one of ``pairs``; NotApplicable(``why``) when there is none."""
+    if not pairs:
+        raise NotApplicable(why)
+    a, b = pick(rng, pairs)
+    return {"a": a, "b": b}
+
+
+def pick_yes_or_no(rng: np.random.Generator, yes: list, no: list, why: str) -> dict:
+    """A pair from ``yes`` or ``no`` with even odds (whichever exists), so yes/no answers stay balanced."""
+    return pick_pair(rng, yes if (yes and (rng.random() < 0.5 or not no)) else no, why)

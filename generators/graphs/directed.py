@@ -15,7 +15,7 @@ from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, pick_n, randint, shuffled, uniform
 from mmsynth.registry import register
 
-from generators.graphs.common import join_names, near_numbers, others
+from generators.graphs.common import join_names, near_numbers, others, pick_pair, pick_yes_or_no
 from generators.graphs.geometry import Box, Point, boxes_intersect, circle_box, grow, point_segment_distance, \
     segment_hits_box
 from generators.graphs.style import (draw_arrowhead, legible_font, palette_colors, sample_style, snap, text_size, tint,
@@ -82,20 +82,17 @@ Q.bind("directed.in_degree")(_pick_node)
 Q.bind("directed.reachable_count")(_pick_node)
 
 
-@Q.solve("directed.out_degree")
-def _out_degree(spec: dict, node: str) -> Solution:
+def _degree(spec: dict, node: str, outgoing: bool) -> Solution:
+    """Out- or in-degree; the other one is the likeliest misreading of arrow directions."""
     g = digraph(spec)
-    succ = list(g.successors(node))
-    return Solution(len(succ), f"Arrows from {node} go to {join_names(succ)}: {len(succ)}.",
-                    [g.in_degree(node)] + near_numbers(len(succ)))
+    ends = list(g.successors(node) if outgoing else g.predecessors(node))
+    other = g.in_degree(node) if outgoing else g.out_degree(node)
+    where = f"from {node} go to" if outgoing else f"into {node} come from"
+    return Solution(len(ends), f"Arrows {where} {join_names(ends)}: {len(ends)}.", [other] + near_numbers(len(ends)))
 
 
-@Q.solve("directed.in_degree")
-def _in_degree(spec: dict, node: str) -> Solution:
-    g = digraph(spec)
-    pred = list(g.predecessors(node))
-    return Solution(len(pred), f"Arrows into {node} come from {join_names(pred)}: {len(pred)}.",
-                    [g.out_degree(node)] + near_numbers(len(pred)))
+Q.solve("directed.out_degree")(lambda spec, node: _degree(spec, node, outgoing=True))
+Q.solve("directed.in_degree")(lambda spec, node: _degree(spec, node, outgoing=False))
 
 
 @Q.bind("directed.edge_exists")
@@ -125,11 +122,7 @@ def _bind_path_exists(spec: dict, rng: np.random.Generator) -> dict:
     pairs = [(a, b) for a in spec["nodes"] for b in spec["nodes"] if a != b and not g.has_edge(a, b)]
     yes = [p for p in pairs if nx.has_path(g, *p)]
     no = [p for p in pairs if not nx.has_path(g, *p)]
-    pool = yes if (yes and (rng.random() < 0.5 or not no)) else no
-    if not pool:
-        raise NotApplicable("every pair is joined by a direct edge")
-    a, b = pick(rng, pool)
-    return {"a": a, "b": b}
+    return pick_yes_or_no(rng, yes, no, "every pair is joined by a direct edge")
 
 
 @Q.solve("directed.path_exists")
@@ -145,10 +138,7 @@ def _bind_far_pair(spec: dict, rng: np.random.Generator) -> dict:
     g = digraph(spec)
     pairs = [(a, b) for a in spec["nodes"] for b in spec["nodes"]
              if a != b and nx.has_path(g, a, b) and nx.shortest_path_length(g, a, b) >= 2]
-    if not pairs:
-        raise NotApplicable("no pair two edges apart")
-    a, b = pick(rng, pairs)
-    return {"a": a, "b": b, "measure": measure(spec)}
+    return {**pick_pair(rng, pairs, "no pair two edges apart"), "measure": measure(spec)}
 
 
 Q.bind("directed.path_length")(_bind_far_pair)

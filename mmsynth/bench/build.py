@@ -12,7 +12,8 @@ Questions are drawn sample by sample (generators round-robin, sample ``index`` o
 * at most ``per_image`` questions come from one sample (default 1, so the questions
   are independent and the bootstrap intervals honest).
 
-A generator that contributes nothing for ``patience`` samples in a row is retired.
+A family that gets no acceptable question for ``patience`` samples in a row is closed and
+its share goes to the others; a generator stops when none of its families is open.
 The same arguments give byte-identical files.
 """
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Candidate:
     images: list[ImageRef]
     qa: list[dict]
     origin: dict
+    strata: list[Stratum]
 
 
 @dataclass
@@ -76,9 +78,10 @@ class BuildConfig:
 
 
 class Quotas:
-    """Targets per (task, family), with the deficit of a closed stratum handed on."""
+    """Targets per (task, family); a stratum that yields nothing acceptable for ``patience``
+    samples in a row is closed and its deficit handed on (to its task's strata first)."""
 
-    def __init__(self, strata: list[Stratum], n: int) -> None:
+    def __init__(self, strata: list[Stratum], n: int, patience: int = 200) -> None:
         tasks = sorted({t for t, _ in strata})
         self.target: dict[Stratum, int] = {}
         for i, task in enumerate(tasks):
@@ -86,7 +89,9 @@ class Quotas:
             fams = sorted(f for t, f in strata if t == task)
             for j, fam in enumerate(fams):
                 self.target[(task, fam)] = share // len(fams) + (j < share % len(fams))
+        self.patience = patience
         self.filled: Counter = Counter()
+        self.idle: Counter = Counter()
         self.closed: set[Stratum] = set()
 
     def __contains__(self, key: Stratum) -> bool:
@@ -101,15 +106,24 @@ class Quotas:
     def total(self) -> int:
         return sum(self.filled.values())
 
+    def observe(self, strata: list[Stratum], viable: set[Stratum]) -> None:
+        """After a sample: the open strata it could have fed but did not (``viable`` are the
+        ones it had an acceptable question for) move towards closing."""
+        for key in strata:
+            if self.is_open(key):
+                self.idle[key] = 0 if key in viable else self.idle[key] + 1
+                if self.idle[key] >= self.patience:
+                    self.close(key)
+
     def close(self, key: Stratum) -> None:
-        """No more questions will come for ``key``: give its deficit to open strata (its task's first)."""
+        """No more questions will come for ``key``: give its deficit to live strata (its task's first)."""
         if key in self.closed:
             return
         self.closed.add(key)
         deficit = self.target[key] - self.filled[key]
         self.target[key] = self.filled[key]
-        same_task = [k for k in sorted(self.target) if k[0] == key[0] and self.is_open(k)]
-        heirs = same_task or [k for k in sorted(self.target) if self.is_open(k)]
+        live = [k for k in sorted(self.target) if k not in self.closed]
+        heirs = [k for k in live if k[0] == key[0]] or live
         for i in range(deficit if heirs else 0):
             self.target[heirs[i % len(heirs)]] += 1
 
@@ -119,50 +133,56 @@ class Quotas:
 
 
 class GeneratorSource:
-    """Samples of registered generators, round-robin, each retired after ``patience`` idle samples."""
+    """Samples of registered generators, round-robin, while any of a generator's families is open."""
 
-    def __init__(self, patterns: list[str], seed: int, patience: int) -> None:
-        self.names = registry.resolve(patterns)
-        self.gens = {n: registry.create(n) for n in self.names}
-        self.seed, self.patience = seed, patience
-        self.families = {}
-        for n, g in self.gens.items():
-            if not g.families:
-                raise UserError(f"{n}: declares no question families, so no quotas can be set")
-            self.families[n] = [(g.task, f.name) for f in g.families]
+    def __init__(self, patterns: list[str], seed: int) -> None:
+        names = registry.resolve(patterns)
+        gens = {n: registry.create(n) for n in names}
+        self.skipped = [f"{n} (no question families)" for n in names if not gens[n].families]
+        self.names = [n for n in names if gens[n].families]
+        if not self.names:
+            raise UserError(f"{', '.join(names)}: declare no question families, so no quotas can be set")
+        self.gens = {n: gens[n] for n in self.names}
+        self.seed = seed
+        self.families = {n: sorted({(g.task, f.name) for f in g.families}) for n, g in self.gens.items()}
         self.failures: Counter = Counter()
         self.first_error: dict[str, str] = {}
 
     def strata(self) -> list[Stratum]:
         return sorted({k for fams in self.families.values() for k in fams})
 
+    def _drop(self, name: str, why: str, quotas: Quotas) -> None:
+        """Stop using a generator; close the families no other generator asks."""
+        self.skipped.append(f"{name} ({why})")
+        self.names.remove(name)
+        others = {k for n in self.names for k in self.families[n]}
+        for k in self.families[name]:
+            if k not in others:
+                quotas.close(k)
+
     def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
-        index, idle, retired = Counter(), Counter(), set()
+        index: Counter = Counter()
 
         def wanted(n: str) -> bool:
-            return n not in retired and any(quotas.is_open(k) for k in self.families[n])
+            return any(quotas.is_open(k) for k in self.families[n])
 
         while any(wanted(n) for n in self.names):
-            for n in self.names:
+            for n in list(self.names):
                 if not wanted(n):
                     continue
-                before = quotas.total()
                 i, index[n] = index[n], index[n] + 1
                 try:
                     sample = self.gens[n].make(self.seed, i)
+                except UserError as e:  # the generator cannot make samples here (e.g. needs real images)
+                    self._drop(n, str(e), quotas)
+                    continue
                 except Exception as e:  # a failing sample is skipped and counted, the build goes on
                     self.failures[n] += 1
                     self.first_error.setdefault(n, f"index {i}: {type(e).__name__}: {e}")
-                else:
-                    yield Candidate(f"{n}-{self.seed}-{i:06d}", n, self.gens[n].task, sample.images, sample.qa,
-                                    {"generator": n, "seed": self.seed, "index": i})
-                idle[n] = 0 if quotas.total() > before else idle[n] + 1
-                if idle[n] >= self.patience:
-                    retired.add(n)
-                    still = {k for m in self.names if m not in retired for k in self.families[m]}
-                    for k in self.families[n]:
-                        if k not in still:
-                            quotas.close(k)
+                    quotas.observe(self.families[n], set())
+                    continue
+                yield Candidate(f"{n}-{self.seed}-{i:06d}", n, self.gens[n].task, sample.images, sample.qa,
+                                {"generator": n, "seed": self.seed, "index": i}, self.families[n])
 
 
 class CorpusSource:
@@ -174,6 +194,7 @@ class CorpusSource:
         if not self.records:
             raise UserError(f"{root}: the corpus holds no records")
         self.seed = seed
+        self.skipped: list[str] = []
         self.failures: Counter = Counter()
         self.first_error: dict[str, str] = {}
 
@@ -182,9 +203,10 @@ class CorpusSource:
 
     def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
         rng = rng_for(self.seed, 0, "bench.from-corpus")
+        strata = self.strata()
         for rec in shuffled(rng, self.records):
             yield Candidate(rec["id"], rec["generator"], rec["task"], [self.root / p for p in rec["images"]],
-                            rec["qa"], {"corpus": str(self.root), "record": rec["id"]})
+                            rec["qa"], {"corpus": str(self.root), "record": rec["id"]}, strata)
         for key in quotas.target:
             quotas.close(key)
 
@@ -224,7 +246,8 @@ def _image_size(img: ImageRef) -> list[int]:
 
 
 def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
-    """Accept what the rules allow of one candidate; write its images if anything was taken."""
+    """Accept what the rules allow of one candidate; write its images if anything was taken.
+    Tell the quotas which open strata the candidate had an acceptable question for."""
     state.counts["samples_offered"] += 1
     try:
         blobs = [image_bytes(img) for img in cand.images]
@@ -232,15 +255,17 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
         state.counts["unreadable_images"] += 1
         raise UserError(f"{cand.key}: image cannot be read ({e})") from None
     hashes = [sha256(b) for b in blobs]
+    viable: set[Stratum] = set()
+    questions = cand.qa
     if any(h in state.excluded.images for h in hashes):
         state.counts["samples_excluded"] += 1
-        return 0
-    if any(h in state.seen_images for h in hashes):
+        questions = []
+    elif any(h in state.seen_images for h in hashes):
         state.counts["samples_duplicate"] += 1
-        return 0
+        questions = []
     names = [_image_name(cand, k, img) for k, img in enumerate(cand.images)]
     taken, keep = 0, []
-    for j, qa in enumerate(cand.qa):
+    for j, qa in enumerate(questions):
         key = (cand.task, qa["family"])
         if key not in state.quotas:
             state.counts["questions_unplanned_family"] += 1
@@ -251,13 +276,16 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
             state.counts["questions_excluded"] += 1
             continue
         keep.append(qa)
-        if taken >= per_image or not state.quotas.is_open(key):
+        if not state.quotas.is_open(key):
             continue
         if qh in state.seen_questions:
             state.counts["questions_duplicate"] += 1
             continue
         if not state.balancer.allows(qa["family"], qa["answer"]):
             state.counts["questions_rejected_balance"] += 1
+            continue
+        viable.add(key)
+        if taken >= per_image:
             continue
         state.balancer.add(qa["family"], qa["answer"])
         state.quotas.take(key)
@@ -269,6 +297,7 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
             atomic_write_bytes(out / name, blob)
         state.seen_images.update(hashes)
         state.samples.append(Accepted(cand.key, names, keep, cand.task))
+    state.quotas.observe(cand.strata, viable)
     return taken
 
 
@@ -321,8 +350,8 @@ def build(cfg: BuildConfig) -> dict:
     for root in cfg.exclude:
         excluded.add_corpus(root)
     source = CorpusSource(cfg.source_corpus, cfg.seed) if cfg.source_corpus else \
-        GeneratorSource(cfg.patterns, cfg.seed, cfg.patience)
-    state = BuildState(Quotas(source.strata(), cfg.n), Balancer(cfg.max_ratio), excluded)
+        GeneratorSource(cfg.patterns, cfg.seed)
+    state = BuildState(Quotas(source.strata(), cfg.n, cfg.patience), Balancer(cfg.max_ratio), excluded)
     with tqdm(total=cfg.n, desc="bench build", unit="q") as bar:
         for cand in source.candidates(state.quotas):
             bar.update(offer(cand, state, cfg.out, cfg.per_image))
@@ -337,7 +366,7 @@ def build(cfg: BuildConfig) -> dict:
                        "shortfall": cfg.n - len(state.questions), **dict(sorted(state.counts.items())),
                        "samples_failed": dict(source.failures), "if_dialogues": len(dialogues),
                        "if_turns": len(if_answers)},
-            "first_errors": source.first_error, "quotas": state.quotas.figures(),
+            "skipped_generators": source.skipped, "first_errors": source.first_error, "quotas": state.quotas.figures(),
             "balance": state.balancer.figures(), "correct_letters": _letter_counts(state.answers),
             "exclude": excluded.sources}
     if dialogues:

@@ -185,18 +185,21 @@ def extract_numbers(output: str, k: int) -> list[float] | None:
 # --- text -----------------------------------------------------------------------------------
 
 _PUNCT = re.compile(r"[;/\[\]\"{}()=+\\_\-><@`,?!*#%^&$|~:]")
-_PERIOD = re.compile(r"(?<!\d)\.(?!\d)")
+_PERIOD = re.compile(r"\.(?!\d)")  # a period not before a digit: "12." -> "12", "3.5" kept
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, drop_articles: bool = True) -> str:
     """VQA-style normalisation: lowercase, punctuation dropped (not inside numbers), number
-    words as digits, articles dropped, contractions restored, thousands separators removed."""
+    words as digits, articles dropped, contractions restored, thousands separators removed,
+    clock times without a leading zero."""
     w = words()
     text = words_to_digits(text.lower().replace("\n", " ").strip())
+    text = _CLOCK.sub(lambda m: f"{int(m.group(1))}:{m.group(2)}", text)  # "02:05" and "2:05" alike
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = _PERIOD.sub("", _PUNCT.sub(" ", text.replace("'", "")))
     toks = text.split()
-    kept = [t for t in toks if t not in w["articles"]] or toks  # "A" as a name stays
+    kept = [t for t in toks if not drop_articles or t not in w["articles"]] or toks  # a lone "A" stays
     return " ".join(w["contractions"].get(t, t) for t in kept)
 
 
@@ -260,7 +263,8 @@ _LEADING_LETTER_ALT = re.compile(r"^(?:option|choice)\s+([A-J])\b", re.IGNORECAS
 _ANY_LETTER = re.compile(r"\(([A-J])\)|\b(?:option|choice)\s+([A-J])\b")
 
 
-def _contains(haystack: str, needle: str) -> bool:
+def contains_phrase(haystack: str, needle: str) -> bool:
+    """Whether ``needle`` occurs in ``haystack`` as whole words."""
     return bool(needle) and re.search(rf"(?<![\w]){re.escape(needle)}(?![\w])", haystack) is not None
 
 
@@ -269,8 +273,8 @@ def _mentioned_option(text: str, options: list[Any]) -> int | None:
     mentioned option ("Books" inside "Comic Books") do not count."""
     norm = normalize(text)
     keys = [normalize(str(o)) for o in options]
-    hits = [i for i, k in enumerate(keys) if _contains(norm, k)]
-    hits = [i for i in hits if not any(j != i and keys[i] != keys[j] and _contains(keys[j], keys[i])
+    hits = [i for i, k in enumerate(keys) if contains_phrase(norm, k)]
+    hits = [i for i in hits if not any(j != i and keys[i] != keys[j] and contains_phrase(keys[j], keys[i])
                                        for j in hits)]
     return hits[0] if len(hits) == 1 else None
 

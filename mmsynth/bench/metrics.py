@@ -95,16 +95,18 @@ def item_key(x: Any) -> str:
     return format_number(value) if value is not None else ex.normalize(str(x))
 
 
-def _route_stops(pred: list[str], gold_keys: list[str]) -> list[str]:
-    """Map predicted stops to gold stop names where a stop mentions exactly one of them."""
+def _route_stops(pred: list[str], gold: list) -> list[str]:
+    """Predicted stops as gold keys where a stop names exactly one gold stop ("go from A" -> A)."""
+    gold_keys = [item_key(g) for g in gold]
+    spelled = {ex.normalize(str(g), drop_articles=False): k for g, k in zip(gold, gold_keys)}
     out = []
     for p in pred:
         k = item_key(p)
-        if k in gold_keys:
-            out.append(k)
-            continue
-        inside = [g for g in set(gold_keys) if ex._contains(k, g)]
-        out.append(inside[0] if len(inside) == 1 else k)
+        if k not in gold_keys:
+            text = ex.normalize(p, drop_articles=False)
+            inside = {key for name, key in spelled.items() if ex.contains_phrase(text, name)}
+            k = inside.pop() if len(inside) == 1 else k
+        out.append(k)
     return out
 
 
@@ -159,7 +161,7 @@ def score(answer: dict, prediction: str | None) -> Scored:
         return Scored(float(sorted(map(item_key, got)) == sorted(map(item_key, gold))), got)
     if metric == "route":
         gold_keys = [item_key(g) for g in gold]
-        got = _route_stops(ex.extract_route(prediction), gold_keys)
+        got = _route_stops(ex.extract_route(prediction), gold)
         share = lcs_length(got, gold_keys) / max(len(got), len(gold_keys))
         return Scored(share, got, float(got == gold_keys))
     if metric == "point":

@@ -126,6 +126,10 @@ def build_report(meta: dict) -> str:
     skipped = {k: v for k, v in c.items() if k.startswith(("samples_", "questions_")) and k != "samples_offered" and v}
     if skipped:
         lines.append("skipped: " + ", ".join(f"{k} {v}" for k, v in skipped.items()))
+    if meta.get("skipped_generators"):
+        lines.append("skipped generators: " + "; ".join(meta["skipped_generators"]))
+    for gen, err in meta.get("first_errors", {}).items():
+        lines.append(f"{gen}: {c['samples_failed'][gen]} samples failed, first at {err}")
     for src in meta["exclude"]:
         lines.append(f"excluded corpus {src['corpus']}: {src['images']} images, {src['questions']} questions")
     bal = meta["balance"]

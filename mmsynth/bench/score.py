@@ -5,10 +5,10 @@ scores are averaged overall and per task, question family, skill and answer type
 with a seeded percentile-bootstrap 95% interval (questions resampled with replacement).
 With ``baselines`` the answer-prior floors are scored the same way:
 
-* ``majority``: each family's most common answer in the benchmark (for multiple choice,
-  the option that is most often the answer in the family);
+* ``majority``: the family's most common answer among its other questions (for multiple
+  choice, the option that is most often the answer in the family);
 * ``random``: a uniformly random option (yes/no counts as two options), else an answer
-  drawn from the family's answers, seeded.
+  drawn from the family's other questions, seeded.
 """
 from __future__ import annotations
 
@@ -114,32 +114,46 @@ def summarize(items: list[Item], seed: int = 0, n_boot: int = 1000) -> dict:
     return out
 
 
-def _best_option(options: list, prior: Counter) -> int:
-    counts = [prior.get(answer_key(o), 0) for o in options]
-    return counts.index(max(counts))
+def _loo_count(prior: Counter, key: str, own: str) -> int:
+    """A family's count of an answer, leaving out the question being predicted."""
+    return prior.get(key, 0) - (key == own)
+
+
+def _majority(ranked: list[tuple[str, int]], own: str) -> str:
+    """The most common answer of a family once the predicted question's own answer is left
+    out (ties: the smaller key); '' when the family has no other question."""
+    pool = [(k, c - (k == own)) for k, c in ranked[:2]]
+    pool = [kc for kc in pool if kc[1] > 0]
+    return min(pool, key=lambda kc: (-kc[1], kc[0]))[0] if pool else ""
 
 
 def baseline_predictions(answers: list[dict], seed: int) -> dict[str, dict[str, list[str]]]:
     """The prediction texts of the majority and random answer-prior baselines.
 
-    Answers are compared by their canonical key (:func:`answer_key`), which is also a text
-    every metric reads back (numbers as digits, lists comma-separated)."""
+    The prior of a question is its family's answers without its own (leave-one-out), so a
+    baseline never sees the answer it is scored on. Answers are compared by their canonical
+    key (:func:`answer_key`), which every metric reads back (numbers as digits, lists
+    comma-separated)."""
     pools: dict[str, list[str]] = {}
     for a in answers:
         pools.setdefault(a.get("family", ""), []).append(answer_key(a["answer"]))
     priors = {fam: Counter(keys) for fam, keys in pools.items()}
-    top = {fam: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for fam, c in priors.items()}
+    ranked = {fam: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for fam, c in priors.items()}
     rng = np.random.default_rng([seed, zlib.crc32(b"bench.random-baseline")])
     majority, random = {}, {}
+    position: Counter = Counter()
     for a in answers:
-        fam, options = a.get("family", ""), a.get("options")
+        fam, options, own = a.get("family", ""), a.get("options"), answer_key(a["answer"])
+        mine, position[fam] = position[fam], position[fam] + 1
         if options:
-            majority[a["id"]] = [OPTION_LETTERS[_best_option(options, priors[fam])]]
+            counts = [_loo_count(priors[fam], answer_key(o), own) for o in options]
+            majority[a["id"]] = [OPTION_LETTERS[counts.index(max(counts))]]
             random[a["id"]] = [OPTION_LETTERS[int(rng.integers(len(options)))]]
-        else:
-            choices = ["yes", "no"] if a["answer_type"] == "yesno" else pools[fam]
-            majority[a["id"]] = [top[fam]]
-            random[a["id"]] = [choices[int(rng.integers(len(choices)))]]
+            continue
+        others = pools[fam][:mine] + pools[fam][mine + 1:]
+        choices = ["yes", "no"] if a["answer_type"] == "yesno" else others
+        majority[a["id"]] = [_majority(ranked[fam], own)]
+        random[a["id"]] = [choices[int(rng.integers(len(choices)))] if choices else ""]
     return {"majority": majority, "random": random}
 
 

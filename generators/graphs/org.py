@@ -16,7 +16,7 @@ from mmsynth.registry import register
 from generators.graphs.common import join_names, near_numbers, others
 from generators.graphs.style import (draw_box, draw_polyline, legible_font, palette_colors, sample_style, snap, text_size,
                                      tint, vocab)
-from generators.graphs.treelayout import TreeLayout, layered_tree
+from generators.graphs.treelayout import TreeLayout, layered_tree, transposed
 
 MAX_PER_LAYER = 7
 MAX_CHILDREN = 4
@@ -269,7 +269,8 @@ def org_fonts(spec: dict, style: dict) -> tuple:
 
 
 def layout_org(spec: dict, style: dict) -> TreeLayout:
-    """The layered layout of the chart's boxes (one box per person, name over title)."""
+    """The layered layout of the chart's boxes (one box per person, name over title), top-down or
+    left-to-right as the style says."""
     name_font, title_font = org_fonts(spec, style)
     g = org_graph(spec)
     sizes = {}
@@ -277,6 +278,9 @@ def layout_org(spec: dict, style: dict) -> TreeLayout:
         w = max(text_size(name_font, p["name"])[0], text_size(title_font, p["title"])[0])
         sizes[p["name"]] = (w + 20, name_font.size * 1.3 + title_font.size * 1.3 + 12)
     children = {n: list(g.successors(n)) for n in g}
+    if style["orientation"] == "right":
+        flipped = {n: (h, w) for n, (w, h) in sizes.items()}
+        return transposed(layered_tree(top_of(g), children, flipped, style["hgap"], style["vgap"], margin=20))
     return layered_tree(top_of(g), children, sizes, style["hgap"], style["vgap"], margin=20)
 
 
@@ -311,7 +315,8 @@ class OrgChart(Generator):
         return sample_org(rng)
 
     def sample_style(self, rng: np.random.Generator) -> dict:
-        return {**sample_style(rng), "color_by_level": bool(rng.random() < 0.6)}
+        return {**sample_style(rng), "color_by_level": bool(rng.random() < 0.6),
+                "orientation": pick(rng, ["down", "down", "right"])}
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_org(spec, style)

@@ -92,3 +92,14 @@ def layered_tree(root: str, children: dict[str, list[str]], sizes: dict[str, tup
 
 def _cx(box: Box) -> float:
     return (box[0] + box[2]) / 2
+
+
+def transposed(layout: TreeLayout) -> TreeLayout:
+    """The layout mirrored across the diagonal: layers become columns (a left-to-right tree).
+
+    Lay the tree out with each node's (height, width) as its size, then transpose; the
+    layered guarantees (disjoint boxes, connectors only in the gaps) carry over.
+    """
+    boxes = {k: (b[1], b[0], b[3], b[2]) for k, b in layout.boxes.items()}
+    connectors = [[(y, x) for x, y in pts] for pts in layout.connectors]
+    return TreeLayout(boxes, connectors, layout.height, layout.width)

@@ -23,32 +23,10 @@ from generators.flowcharts.solvers import chart_of
 from generators.maps.placement import segment_hits_box
 from mmsynth.draw import MIN_TEXT_PX, boxes_overlap, find_overlaps
 from mmsynth.errors import NotApplicable
-from mmsynth.record import option_key, validate_record
+from test_maps import Suite, check_deterministic, check_mc_once, check_records
 
 NAMES = ["flowchart.process", "flowchart.algorithm"]
-GENERATORS = {"flowchart.process": ProcessFlowchart, "flowchart.algorithm": AlgorithmFlowchart}
-N_SAMPLES = 40
-
-
-
-def create(name: str):
-    """The generator, imported directly so these tests do not depend on other plugin packages."""
-    return GENERATORS[name]()
-
-
-def solve(gen: str, family: str, spec: dict, **slots):
-    fam = next(f for f in create(gen).families if f.name == family)
-    return fam.solve(spec, **slots)
-
-
-@functools.lru_cache(maxsize=None)
-def made(name: str, seed: int = 5, n: int = N_SAMPLES) -> list:
-    gen = create(name)
-    out = []
-    for i in range(n):
-        s = gen.make(seed, i)
-        out.append((s, s.record(f"{name}-{seed}-{i}", name, gen.task, [f"images/{i}.png"], seed, i)))
-    return out
+S = Suite({"flowchart.process": ProcessFlowchart, "flowchart.algorithm": AlgorithmFlowchart}, seed=5, n=40)
 
 
 # --- the interpreter against Python ----------------------------------------------------
@@ -205,7 +183,7 @@ COLLATZ = {"kind": "algorithm", "title": "t", "domain": {"n": [2, 12]}, "program
 
 
 def test_algorithm_answers_by_hand():
-    a = functools.partial(solve, "flowchart.algorithm")
+    a = functools.partial(S.solve, "flowchart.algorithm")
     assert a("algo.output", ALGO, inputs={"n": 4}).answer == 10
     assert a("algo.iterations", ALGO, inputs={"n": 4}).answer == 4
     assert a("algo.decision_checks", ALGO, inputs={"n": 4}).answer == 5
@@ -251,7 +229,7 @@ PROCESS = {"kind": "process", "title": "t", **build_chart([
 
 
 def test_process_answers_by_hand():
-    p = functools.partial(solve, "flowchart.process")
+    p = functools.partial(S.solve, "flowchart.process")
     assert p("flow.next_step", PROCESS, step="Wake up").answer == "Hungry?"
     assert p("flow.previous_step", PROCESS, step="Eat").answer == "Hungry?"
     assert p("flow.branch", PROCESS, decision="Hungry?", answer="No").answer == "Work"
@@ -314,51 +292,20 @@ def check_layout(sample) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_layouts_are_collision_free(name):
-    for s, _ in made(name):
+    for s, _ in S.made(name):
         check_layout(s)
 
 
 # --- generator-level properties ------------------------------------------------------
 @pytest.mark.parametrize("name", NAMES)
-def test_deterministic_spec_and_image(name):
-    gen = create(name)
-    for i in (0, 4):
-        a, b = gen.make(9, i), gen.make(9, i)
-        assert a.source == b.source and a.qa == b.qa and a.style == b.style
-        assert a.images[0].tobytes() == b.images[0].tobytes()
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_records_validate_and_verify(name):
-    gen = create(name)
-    families = set()
-    for _, rec in made(name):
-        assert validate_record(rec) == []
-        assert gen.verify(rec) == []
-        families |= {q["family"] for q in rec["qa"]}
-    assert len(families) >= 8
-    rec = next(r for _, r in made(name) if any(q["answer_type"] == "number" for q in r["qa"]))
-    qa = next(q for q in rec["qa"] if q["answer_type"] == "number")
-    assert gen.verify(dict(rec, qa=[dict(qa, answer=qa["answer"] + 1)]))
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_multiple_choice_answer_once(name):
-    n_mc = 0
-    for _, rec in made(name):
-        for qa in rec["qa"]:
-            if qa.get("options"):
-                n_mc += 1
-                keys = [option_key(o) for o in qa["options"]]
-                assert keys.count(option_key(qa["answer"])) == 1 and len(set(keys)) == len(keys)
-    assert n_mc > 5
+def test_generator_contract(name):
+    """Deterministic spec and image bytes; records validate and verify; >= 8 families; MC answer once."""
+    check_deterministic(S.create(name), 9, (0, 4))
+    check_records(S.create(name), S.made(name))
+    check_mc_once(S.made(name))
 
 
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 10**6), index=st.integers(0, 10**5), name=st.sampled_from(NAMES))
 def test_property_any_seed(seed, index, name):
-    gen = create(name)
-    s = gen.make(seed, index)
-    rec = s.record("x", name, gen.task, ["images/x.png"], seed, index)
-    assert validate_record(rec) == [] and gen.verify(rec) == []
-    check_layout(s)
+    check_layout(S.checked_sample(name, seed, index))

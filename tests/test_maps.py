@@ -18,30 +18,80 @@ from mmsynth.errors import NotApplicable
 from mmsynth.record import option_key, validate_record
 
 NAMES = ["map.road", "map.grid"]
-GENERATORS = {"map.road": RoadMap, "map.grid": GridMap}
-N_SAMPLES = 50
 
 
+class Suite:
+    """Generators of a test module, imported directly (so these tests do not depend on other
+    plugin packages), with their samples made once per session."""
 
-def create(name: str):
-    """The generator, imported directly so these tests do not depend on other plugin packages."""
-    return GENERATORS[name]()
+    def __init__(self, generators: dict[str, type], seed: int, n: int) -> None:
+        self.generators, self.seed, self.n = generators, seed, n
 
+    def create(self, name: str):
+        return self.generators[name]()
 
-def solve(gen: str, family: str, spec: dict, **slots):
-    fam = next(f for f in create(gen).families if f.name == family)
-    return fam.solve(spec, **slots)
+    def solve(self, name: str, family: str, spec: dict, **slots):
+        """Run one question family's solver on a spec."""
+        return next(f for f in self.create(name).families if f.name == family).solve(spec, **slots)
+
+    def made(self, name: str) -> list:
+        return made_by(self.generators[name], self.seed, self.n)
+
+    def checked_sample(self, name: str, seed: int, index: int):
+        """Sample ``index`` of a run seeded ``seed``, after checking its record validates and verifies."""
+        gen = self.create(name)
+        s = gen.make(seed, index)
+        rec = s.record("x", name, gen.task, ["images/x.png"], seed, index)
+        assert validate_record(rec) == [] and gen.verify(rec) == []
+        return s
 
 
 @functools.lru_cache(maxsize=None)
-def made(name: str, seed: int = 7, n: int = N_SAMPLES) -> list:
-    """(sample, record) pairs of a generator, made once per test session."""
-    gen = create(name)
+def made_by(gen_cls: type, seed: int, n: int) -> list:
+    """(sample, record) pairs of a generator class."""
+    gen = gen_cls()
     out = []
     for i in range(n):
         s = gen.make(seed, i)
-        out.append((s, s.record(f"{name}-{seed}-{i}", name, gen.task, [f"images/{i}.png"], seed, i)))
+        out.append((s, s.record(f"{gen.name}-{seed}-{i}", gen.name, gen.task, [f"images/{i}.png"], seed, i)))
     return out
+
+
+S = Suite({"map.road": RoadMap, "map.grid": GridMap}, seed=7, n=50)
+
+
+def check_deterministic(gen, seed: int, indices: tuple[int, ...]) -> None:
+    """Same (seed, index): same spec, questions, style and image bytes; another index: another spec."""
+    for i in indices:
+        a, b = gen.make(seed, i), gen.make(seed, i)
+        assert a.source == b.source and a.qa == b.qa and a.style == b.style
+        assert a.images[0].tobytes() == b.images[0].tobytes()
+    assert gen.make(seed, indices[0]).source != gen.make(seed, indices[0] + 1).source
+
+
+def check_records(gen, pairs: list) -> None:
+    """Records validate, verify, cover >= 8 families, and a tampered number is caught."""
+    families = set()
+    for _, rec in pairs:
+        assert validate_record(rec) == []
+        assert gen.verify(rec) == []
+        families |= {q["family"] for q in rec["qa"]}
+    assert len(families) >= 8
+    rec = next(r for _, r in pairs if any(q["answer_type"] == "number" for q in r["qa"]))
+    qa = next(q for q in rec["qa"] if q["answer_type"] == "number")
+    assert gen.verify(dict(rec, qa=[dict(qa, answer=qa["answer"] + 1)]))
+
+
+def check_mc_once(pairs: list) -> None:
+    """Every multiple-choice answer is among its (distinct) options exactly once."""
+    n_mc = 0
+    for _, rec in pairs:
+        for qa in rec["qa"]:
+            if qa.get("options"):
+                n_mc += 1
+                keys = [option_key(o) for o in qa["options"]]
+                assert keys.count(option_key(qa["answer"])) == 1 and len(set(keys)) == len(keys)
+    assert n_mc > 5
 
 
 # --- hand-written specs ---------------------------------------------------------------
@@ -65,7 +115,7 @@ ROAD = {
 
 
 def test_road_answers_by_hand():
-    r = functools.partial(solve, "map.road")
+    r = functools.partial(S.solve, "map.road")
     assert r("map.shortest_route", ROAD, a="A", b="C").answer == ["A", "B", "C"]
     assert r("map.route_length", ROAD, a="A", b="C").answer == 20
     assert r("map.avoid_route", ROAD, a="A", b="C", c="B").answer == ["A", "D", "C"]
@@ -92,17 +142,17 @@ def test_road_questions_without_unique_answer_are_not_asked():
     tied = dict(ROAD, roads=[dict(x, km=12) if x["name"] == "R4" else dict(x, km=8) if x["name"] == "R3" else x
                              for x in ROAD["roads"]])   # A-D-C = 20 = A-B-C
     with pytest.raises(NotApplicable):
-        solve("map.road", "map.shortest_route", tied, a="A", b="C")
+        S.solve("map.road", "map.shortest_route", tied, a="A", b="C")
     with pytest.raises(NotApplicable):
-        solve("map.road", "map.shortest_route", ROAD, a="A", b="G")      # no route
+        S.solve("map.road", "map.shortest_route", ROAD, a="A", b="G")      # no route
     with pytest.raises(NotApplicable):
-        solve("map.road", "map.closer", ROAD, a="A", b="B", c="F")      # F unreachable
+        S.solve("map.road", "map.closer", ROAD, a="A", b="B", c="F")      # F unreachable
     with pytest.raises(NotApplicable):
-        solve("map.road", "map.avoid_route", ROAD, a="A", b="C", c="E")  # E not on the route
+        S.solve("map.road", "map.avoid_route", ROAD, a="A", b="C", c="E")  # E not on the route
     with pytest.raises(NotApplicable):
-        solve("map.road", "map.within", ROAD, a="A", d=10)               # B at exactly 10
+        S.solve("map.road", "map.within", ROAD, a="A", d=10)               # B at exactly 10
     with pytest.raises(NotApplicable):
-        solve("map.road", "map.road_name", ROAD, a="A", b="C")           # no direct road
+        S.solve("map.road", "map.road_name", ROAD, a="A", b="C")           # no direct road
 
 
 #   W = (0,1)   (0,0) - J=(1,0) - E=(2,0)
@@ -115,7 +165,7 @@ GRID = {"kind": "grid", "unit": "steps", "title": "t", "cols": 3, "rows": 2,
 
 
 def test_grid_answers_by_hand():
-    g = functools.partial(solve, "map.grid")
+    g = functools.partial(S.solve, "map.grid")
     assert g("map.shortest_route", GRID, a="W", b="D").answer == ["W", "J", "D"]
     assert g("map.route_length", GRID, a="W", b="D").answer == 4
     assert g("map.route_length", GRID, a="W", b="E").answer == 3
@@ -196,13 +246,13 @@ def check_routes(name: str, sample) -> int:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_route_answers_are_shortest_paths_and_drawn(name):
-    gen = create(name)
+    gen = S.create(name)
     checked = 0
-    for s, _ in made(name):
+    for s, _ in S.made(name):
         checked += check_routes(name, s)
     # ask the route families directly too, so every sample contributes
     fams = [f for f in gen.families if f.name in ("map.shortest_route", "map.avoid_route")]
-    for i, (s, _) in enumerate(made(name)[:30]):
+    for i, (s, _) in enumerate(S.made(name)[:30]):
         for fam in fams:
             try:
                 slots = fam.bind(s.source, np.random.default_rng(i))
@@ -216,46 +266,16 @@ def test_route_answers_are_shortest_paths_and_drawn(name):
 
 # --- generator-level properties ------------------------------------------------------
 @pytest.mark.parametrize("name", NAMES)
-def test_deterministic_spec_and_image(name):
-    gen = create(name)
-    for i in (0, 3):
-        a, b = gen.make(11, i), gen.make(11, i)
-        assert a.source == b.source and a.qa == b.qa and a.style == b.style
-        assert a.images[0].tobytes() == b.images[0].tobytes()
-    assert gen.make(11, 0).source != gen.make(11, 1).source
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_records_validate_and_verify(name):
-    gen = create(name)
-    families = set()
-    for _, rec in made(name):
-        assert validate_record(rec) == []
-        assert gen.verify(rec) == []
-        families |= {q["family"] for q in rec["qa"]}
-    assert len(families) >= 8
-    # a tampered answer is caught
-    rec = next(r for _, r in made(name) if any(q["answer_type"] == "number" for q in r["qa"]))
-    qa = next(q for q in rec["qa"] if q["answer_type"] == "number")
-    bad = dict(rec, qa=[dict(qa, answer=qa["answer"] + 1)])
-    assert gen.verify(bad)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_multiple_choice_answer_once(name):
-    n_mc = 0
-    for _, rec in made(name):
-        for qa in rec["qa"]:
-            if qa.get("options"):
-                n_mc += 1
-                keys = [option_key(o) for o in qa["options"]]
-                assert keys.count(option_key(qa["answer"])) == 1 and len(set(keys)) == len(keys)
-    assert n_mc > 5
+def test_generator_contract(name):
+    """Deterministic spec and image bytes; records validate and verify; >= 8 families; MC answer once."""
+    check_deterministic(S.create(name), 11, (0, 3))
+    check_records(S.create(name), S.made(name))
+    check_mc_once(S.made(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_layout_is_legible(name):
-    for s, _ in made(name):
+    for s, _ in S.made(name):
         w, h = s.images[0].size
         assert find_overlaps(s.texts) == []
         for t in s.texts:
@@ -272,7 +292,7 @@ def test_layout_is_legible(name):
 def test_road_labels_keep_clear_of_roads():
     from generators.maps.placement import segment_hits_box
     from generators.maps.render_road import BAND
-    for s, _ in made("map.road")[:20]:
+    for s, _ in S.made("map.road")[:20]:
         st_ = s.style
         W = st_["width"]
         H = int(W * st_["aspect"])
@@ -291,9 +311,6 @@ def test_road_labels_keep_clear_of_roads():
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 10**6), index=st.integers(0, 10**5), name=st.sampled_from(NAMES))
 def test_property_any_seed(seed, index, name):
-    gen = create(name)
-    s = gen.make(seed, index)
-    rec = s.record("x", name, gen.task, ["images/x.png"], seed, index)
-    assert validate_record(rec) == [] and gen.verify(rec) == []
+    s = S.checked_sample(name, seed, index)
     assert find_overlaps(s.texts) == []
     check_routes(name, s)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generators.flowcharts.program import (Assign, Bin, Cmp, Expr, If, Num, Output, Program, Stmt, Var,
+from generators.flowcharts.program import (Assign, Cmp, Expr, If, Num, Output, Program, Stmt, Var,
                                            While, statements)
 
 MAX_STEPS = 5000

@@ -18,7 +18,7 @@ import yaml
 from generators.flowcharts.interpreter import ExecutionError, run
 from generators.flowcharts.program import (Assign, Bin, Cmp, If, Num, Output, Program, Var, While,
                                            program_to_json)
-from mmsynth.rand import pick, pick_n, randint
+from mmsynth.rand import pick, randint
 
 V, N = Var, Num
 

@@ -54,41 +54,44 @@ def _other_texts(g: nx.DiGraph, answer: str, near: list[str]) -> list[str]:
     return [t for t in near_texts + rest if t != answer]
 
 
+def _pick_text(spec: dict, rng: np.random.Generator, ok) -> str:
+    """A random unique step text among the nodes that ``ok(graph)(node, attrs)`` accepts."""
+    g = _graph(spec)
+    choices = _unique_texts(g, ok(g))
+    if not choices:
+        raise NotApplicable("no suitable step")
+    return pick(rng, choices)
+
+
 def _bind_step(kind_ok):
     def bind(spec: dict, rng: np.random.Generator) -> dict:
-        g = _graph(spec)
-        choices = _unique_texts(g, kind_ok(g))
-        if not choices:
-            raise NotApplicable("no suitable step")
-        return {"step": pick(rng, choices)}
+        return {"step": _pick_text(spec, rng, kind_ok)}
     return bind
+
+
+def _adjacent_step(spec: dict, step: str, forward: bool) -> Solution:
+    """The one step right after (``forward``) or right before ``step``."""
+    g = _graph(spec)
+    n = _node_by_text(g, step)
+    ahead, behind = (g.successors, g.predecessors) if forward else (g.predecessors, g.successors)
+    hits = list(ahead(n))
+    if len(hits) != 1:
+        raise NotApplicable("not a single adjacent step")
+    ans = g.nodes[hits[0]]["text"]
+    return Solution(ans, None, _other_texts(g, ans, list(behind(n)) + list(ahead(hits[0]))))
 
 
 @Q.solve("flow.next_step")
 def next_step(spec: dict, step: str) -> Solution:
-    g = _graph(spec)
-    n = _node_by_text(g, step)
-    succ = list(g.successors(n))
-    if len(succ) != 1:
-        raise NotApplicable("not a single next step")
-    ans = g.nodes[succ[0]]["text"]
-    return Solution(ans, None, _other_texts(g, ans, list(g.predecessors(n)) + list(g.successors(succ[0]))))
-
-
-Q.bind("flow.next_step")(_bind_step(lambda g: lambda n, d: g.out_degree(n) == 1))
+    return _adjacent_step(spec, step, forward=True)
 
 
 @Q.solve("flow.previous_step")
 def previous_step(spec: dict, step: str) -> Solution:
-    g = _graph(spec)
-    n = _node_by_text(g, step)
-    pred = list(g.predecessors(n))
-    if len(pred) != 1:
-        raise NotApplicable("not a single previous step")
-    ans = g.nodes[pred[0]]["text"]
-    return Solution(ans, None, _other_texts(g, ans, list(g.successors(n)) + list(g.predecessors(pred[0]))))
+    return _adjacent_step(spec, step, forward=False)
 
 
+Q.bind("flow.next_step")(_bind_step(lambda g: lambda n, d: g.out_degree(n) == 1))
 Q.bind("flow.previous_step")(_bind_step(lambda g: lambda n, d: g.in_degree(n) == 1 and d["kind"] != "start"))
 
 
@@ -106,11 +109,8 @@ def branch(spec: dict, decision: str, answer: str) -> Solution:
 
 @Q.bind("flow.branch")
 def _bind_branch(spec: dict, rng: np.random.Generator) -> dict:
-    g = _graph(spec)
-    ds = _unique_texts(g, lambda n, d: d["kind"] == "decision")
-    if not ds:
-        raise NotApplicable("no decision")
-    return {"decision": pick(rng, ds), "answer": pick(rng, ["Yes", "No"])}
+    decision = _pick_text(spec, rng, lambda g: lambda n, d: d["kind"] == "decision")
+    return {"decision": decision, "answer": pick(rng, ["Yes", "No"])}
 
 
 @Q.solve("flow.decision_count")
@@ -304,11 +304,8 @@ def executions(spec: dict, inputs: dict, step: str) -> Solution:
 
 @Q.bind("algo.executions")
 def _bind_executions(spec: dict, rng: np.random.Generator) -> dict:
-    g = _graph(spec)
-    boxes = _unique_texts(g, lambda n, d: d["kind"] == "process")
-    if not boxes:
-        raise NotApplicable("no process box")
-    return {**_bind_inputs(spec, rng), "step": pick(rng, boxes)}
+    step = _pick_text(spec, rng, lambda g: lambda n, d: d["kind"] == "process")
+    return {**_bind_inputs(spec, rng), "step": step}
 
 
 @Q.solve("algo.final_value")

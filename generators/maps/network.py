@@ -6,7 +6,6 @@ markers name some of the cells. Routes are reported as the named places they pas
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from itertools import islice
 
@@ -113,7 +112,3 @@ def bridges_on(spec: dict, a: str, b: str) -> int:
     """How many times the road between towns ``a`` and ``b`` crosses a river."""
     pos = {t["name"]: (t["x"], t["y"]) for t in spec["towns"]}
     return sum(polyline_crossings(pos[a], pos[b], [tuple(p) for p in r["points"]]) for r in spec["rivers"])
-
-
-def straight_distance(v: MapView, a: str, b: str) -> float:
-    return math.dist(v.pos[a], v.pos[b])

@@ -60,7 +60,7 @@ def _around(canvas: Canvas, center, radius: float, s: str, fnt, extra: float = 0
     w0, h0, w1, h1 = canvas.measure(s, fnt, "mm")
     w, h = w1 - w0, h1 - h0
     out = []
-    for ang in (0, 180, 90, 270, 45, 135, 315, 225):
+    for ang in (0, 180, 90, 270, 45, 135, 315, 225, 22.5, 157.5, 202.5, 337.5, 67.5, 112.5, 247.5, 292.5):
         ux, uy = math.cos(math.radians(ang)), -math.sin(math.radians(ang))
         d = radius + 4 + extra + abs(ux) * w / 2 + abs(uy) * h / 2
         out.append(centered(canvas, (center[0] + ux * d, center[1] + uy * d), s, fnt))
@@ -70,7 +70,7 @@ def _around(canvas: Canvas, center, radius: float, s: str, fnt, extra: float = 0
 def _place_town(canvas: Canvas, obstacles: Obstacles, name: str, at, radius: float, style: dict, ink) -> None:
     for size in _sizes(style["town_size"]):
         fnt = font(bold(style["font"]) if style["bold_towns"] else style["font"], size)
-        for extra in (0, 8, 16):
+        for extra in (0, 8, 16, 28):
             hit = first_free(canvas, obstacles, _around(canvas, at, radius, name, fnt, extra))
             if hit:
                 canvas.text(hit[0], name, fnt, ink, anchor="mm", role="node")

@@ -228,12 +228,18 @@ def compass(spec: dict, a: str, b: str) -> Solution:
                     wrong, _fields(v))
 
 
-@Q.solve("map.road_name")
-def road_name(spec: dict, a: str, b: str) -> Solution:
+def _direct_road(spec: dict, a: str, b: str) -> tuple[MapView, dict]:
+    """The view and the attributes of the road joining ``a`` and ``b`` directly."""
     v = view(spec)
     if not v.graph.has_edge(a, b):
         raise NotApplicable("no direct road")
-    name = v.graph[a][b]["name"]
+    return v, v.graph[a][b]
+
+
+@Q.solve("map.road_name")
+def road_name(spec: dict, a: str, b: str) -> Solution:
+    v, attrs = _direct_road(spec, a, b)
+    name = attrs["name"]
     others = [r["name"] for r in spec["roads"] if r["name"] != name and a in (r["a"], r["b"])]
     others += [r["name"] for r in spec["roads"] if r["name"] != name and r["name"] not in others]
     return Solution(name, None, others, _fields(v))
@@ -241,10 +247,8 @@ def road_name(spec: dict, a: str, b: str) -> Solution:
 
 @Q.solve("map.road_length")
 def road_length(spec: dict, a: str, b: str) -> Solution:
-    v = view(spec)
-    if not v.graph.has_edge(a, b):
-        raise NotApplicable("no direct road")
-    km = v.graph[a][b]["weight"]
+    v, attrs = _direct_road(spec, a, b)
+    km = attrs["weight"]
     others = sorted({r["km"] for r in spec["roads"] if r["km"] != km}, key=lambda x: abs(x - km))
     return Solution(km, None, others[:3] + [km + 3], _fields(v), extra={"readable_from": "annotation"})
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from mmsynth.draw import Canvas
 from mmsynth.generator import Generator, Rendered
-from mmsynth.questions import Solution, Solvers, load_families
+from mmsynth.questions import Solvers, load_families
 from mmsynth.rand import pick, randint, weighted
 from mmsynth.registry import register
 

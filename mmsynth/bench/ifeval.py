@@ -77,8 +77,8 @@ CHECKERS: dict[str, Checker] = {
     "start_letter": lambda r, letter: bool(sentences(r)) and all(_first_letter(s) == letter.upper()
                                                                  for s in sentences(r)),
     "include_number": lambda r, n: re.search(rf"(?<![\d.]){n}(?![\d]|\.\d)", r) is not None,
-    "lowercase": lambda r: any(c.isalpha() for c in r) and not any(c.isupper() for c in r),
-    "uppercase": lambda r: any(c.isalpha() for c in r) and not any(c.islower() for c in r),
+    "lowercase": lambda r: r == r.lower(),  # as IFEval: a reply without letters follows both
+    "uppercase": lambda r: r == r.upper(),
     "no_commas": lambda r: "," not in r and "，" not in r,
     "quoted": lambda r: len(r.strip()) >= 2 and r.strip()[0] in "\"“" and r.strip()[-1] in "\"”",
     "end_phrase": lambda r, phrase: r.rstrip().endswith(phrase),

@@ -10,13 +10,15 @@ import numpy as np
 from mmsynth.rand import randint, weighted
 
 Rect = tuple[int, int, int, int]  # x, y, w, h in decimetres
+THIN_SLICE_SHARE = 0.3  # splits that cut off a narrow slice: small rooms for bathrooms, closets, storage
 
 
 def split_footprint(rng: np.random.Generator, w: int, h: int, n: int, min_side: int) -> list[Rect]:
     """``n`` rectangles tiling ``w`` x ``h`` (or fewer when no rectangle can be split further).
 
-    Repeatedly splits a large rectangle across its longer side at 35-65% where possible,
-    never leaving a side shorter than ``min_side``.
+    Repeatedly splits a large rectangle across its longer side, mostly at 35-65%,
+    sometimes cutting off a narrow slice (so small room types get small rooms), never
+    leaving a side shorter than ``min_side``.
     """
     rects: list[Rect] = [(0, 0, w, h)]
     while len(rects) < n:
@@ -34,9 +36,11 @@ def _split(rng: np.random.Generator, r: Rect, min_side: int) -> list[Rect]:
     vertical = w >= 2 * min_side and (h < 2 * min_side or w > h or (w == h and rng.random() < 0.5))
     length = w if vertical else h
     lo, hi = max(min_side, int(length * 0.35)), min(length - min_side, int(length * 0.65))
-    if lo > hi:
+    if lo > hi or rng.random() < THIN_SLICE_SHARE:
         lo, hi = min_side, length - min_side
-    cut = randint(rng, lo, hi)
+        cut = lo + randint(rng, 0, 4) if rng.random() < 0.5 else hi - randint(rng, 0, 4)
+    else:
+        cut = randint(rng, lo, hi)
     if vertical:
         return [(x, y, cut, h), (x + cut, y, w - cut, h)]
     return [(x, y, w, cut), (x, y + cut, w, h - cut)]

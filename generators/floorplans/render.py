@@ -68,7 +68,7 @@ def layout_plan(spec: dict, style: dict) -> PlanLayout:
         if lay is not None:
             return lay
         scale *= 1.08
-    raise RuntimeError("room labels do not fit at any scale")  # not reached: min room side >= 2.6 m
+    raise RuntimeError("room labels do not fit at any scale")  # not reached: the smallest room side is 2.2 m
 
 
 def _try_layout(spec: dict, style: dict, scale: float) -> PlanLayout | None:

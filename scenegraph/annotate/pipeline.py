@@ -1,0 +1,78 @@
+"""Run annotation stages over the images of a COCO-style detections file and write the
+result in the COCO form :mod:`scenegraph.loaders.coco` reads (``--scenes coco:OUT``)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tqdm import tqdm
+
+from mmsynth.errors import UserError
+from mmsynth.io import atomic_write_json, read_json
+from scenegraph.annotate.stages import ImageAnnotation, Stage
+from scenegraph.loaders.common import need, xywh_box
+from scenegraph.paths import resolve_inside
+
+
+def read_detections(path: Path, image_root: Path, min_score: float = 0.0) -> tuple[dict, list[ImageAnnotation]]:
+    """The detections file and one :class:`ImageAnnotation` per image (boxes scored below ``min_score`` dropped)."""
+    data = read_json(path)
+    where = str(path)
+    cats = {need(c, "id", (int, str), f"{where}: categories[{k}]"): need(c, "name", str, f"{where}: categories[{k}]")
+            for k, c in enumerate(need(data, "categories", list, where))}
+    by_image: dict = {}
+    for k, a in enumerate(need(data, "annotations", list, where)):
+        w = f"{where}: annotations[{k}]"
+        if need(a, "category_id", (int, str), w) not in cats:
+            raise UserError(f"{w}: category_id {a['category_id']} is not in categories")
+        if float(a.get("score", 1.0)) >= min_score:
+            by_image.setdefault(need(a, "image_id", (int, str), w), []).append(
+                {"id": a.get("id", k), "label": cats[a["category_id"]], "category_id": a["category_id"],
+                 "box": xywh_box(dict(zip("xywh", need(a, "bbox", list, w))), w),
+                 "attributes": list(a.get("attributes") or []), "segmentation": a.get("segmentation")})
+    anns = []
+    for k, img in enumerate(need(data, "images", list, where)):
+        w = f"{where}: images[{k}]"
+        name = need(img, "file_name", str, w)
+        file = resolve_inside(image_root, name, w)
+        if file is None:
+            raise UserError(f"{w}: image {name} not found under {image_root}")
+        anns.append(ImageAnnotation(img["id"] if "id" in img else k, file, need(img, "width", int, w),
+                                    need(img, "height", int, w), by_image.get(img.get("id"), [])))
+    return data, anns
+
+
+def annotate(detections: Path, image_root: Path, out: Path, stages: list[Stage], min_score: float = 0.0,
+             progress: bool = True) -> dict:
+    """Annotate every image and write the scene graphs to ``out`` (atomically); returns the written data."""
+    data, anns = read_detections(detections, image_root, min_score)
+    for ann in tqdm(anns, desc="annotate", unit="image", disable=not progress):
+        for stage in stages:
+            stage(ann)
+    return write(data, anns, image_root, out)
+
+
+def write(data: dict, anns: list[ImageAnnotation], image_root: Path, out: Path) -> dict:
+    images, annotations, rels = [], [], []
+    for ann in anns:
+        entry = {"id": ann.image_id, "file_name": ann.path.resolve().relative_to(image_root.resolve()).as_posix(),
+                 "width": ann.width, "height": ann.height}
+        depth = ann.extra.get("depth_map")
+        if depth and Path(depth["path"]).resolve().is_relative_to(out.parent.resolve()):
+            entry["depth_map"] = {"path": os.path.relpath(Path(depth["path"]).resolve(), out.parent.resolve()),
+                                  "kind": depth["kind"]}
+        images.append(entry)
+        for o in ann.objects:
+            x1, y1, x2, y2 = o["box"]
+            a = {"id": o["id"], "image_id": ann.image_id, "category_id": o["category_id"],
+                 "bbox": [x1, y1, x2 - x1, y2 - y1], "attributes": o.get("attributes", [])}
+            if o.get("distance") is not None:
+                a["distance"] = o["distance"]
+            if o.get("segmentation"):
+                a["segmentation"] = o["segmentation"]
+            annotations.append(a)
+        rels += [{"image_id": ann.image_id, "subject": ann.objects[s]["id"], "predicate": p,
+                  "object": ann.objects[o]["id"]} for s, p, o in ann.relations]
+    result = {"images": images, "annotations": annotations, "categories": data["categories"], "relations": rels}
+    atomic_write_json(out, result)
+    return result

@@ -6,6 +6,7 @@ choice would not fit. Nothing is ever drawn where it could overlap another text.
 """
 from __future__ import annotations
 
+import functools
 import math
 from PIL import ImageFont
 
@@ -20,13 +21,9 @@ def put_text(canvas: Canvas, xy: tuple[float, float], s: str, fnt: ImageFont.Fre
     return canvas.text((round(xy[0]), round(xy[1])), s, fnt, **kw)
 
 
-def ink(s: str, fnt: ImageFont.FreeTypeFont, anchor: str = "la") -> tuple[float, float, float, float]:
-    """The ink box of ``s`` drawn at (0, 0) with ``anchor``."""
-    return fnt.getbbox(s, anchor=anchor)
-
-
+@functools.lru_cache(maxsize=8192)
 def size(s: str, fnt: ImageFont.FreeTypeFont) -> tuple[float, float]:
-    """Width and height of the ink of ``s``."""
+    """Width and height of the ink of ``s`` (cached: layouts measure the same labels often)."""
     x0, y0, x1, y1 = fnt.getbbox(s, anchor="la")
     return x1 - x0, y1 - y0
 

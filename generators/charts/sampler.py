@@ -75,12 +75,17 @@ def _annotated_values(rng: np.random.Generator, axis: dict, n: int) -> list[floa
 def _walk(rng: np.random.Generator, grid: list[float], n: int) -> list[float]:
     """A grid-valued random walk with drift: a series with a visible trend and wiggles,
     and one highest point (later peaks are lowered a notch) so "when did it peak" has an answer."""
-    idx = randint(rng, 0, len(grid) - 1)
+    last = len(grid) - 1
+    idx = randint(rng, last // 4, last - last // 4)
     drift = pick(rng, (-1, 0, 1))
     steps = []
     for _ in range(n):
         steps.append(idx)
-        idx = int(np.clip(idx + drift + randint(rng, -2, 2), 0, len(grid) - 1))
+        idx += drift + randint(rng, -2, 2)
+        if not 0 <= idx <= last:  # bounce off the axis ends instead of running flat along them
+            idx = -idx if idx < 0 else 2 * last - idx
+            drift = -drift
+        idx = min(max(idx, 0), last)
     top = max(steps)
     first = steps.index(top)
     return [grid[s - 1 if s == top and i != first and s > 0 else s] for i, s in enumerate(steps)]

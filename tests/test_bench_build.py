@@ -11,7 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from mmsynth.bench import ifeval
-from mmsynth.bench.build import BuildConfig, Quotas, build
+from mmsynth.bench.build import BuildConfig, build
+from mmsynth.bench.quotas import Quotas
 from mmsynth.cli import main
 from mmsynth.corpus import CorpusWriter, write_image, write_manifest
 from mmsynth.errors import NotApplicable, UserError
@@ -148,9 +149,10 @@ def test_build_fills_quotas_balances_answers_and_writes_the_binding_format(tmp_p
     assert meta["counts"]["questions_rejected_balance"] > 0
 
 
-def test_build_is_deterministic_by_seed(tmp_path):
-    for name, seed in (("a", 4), ("b", 4), ("c", 5)):
-        build(BuildConfig(out=tmp_path / name, n=15, seed=seed, patterns=[FIXTURE], if_dialogues=3))
+def test_build_is_deterministic_by_seed_whatever_the_number_of_workers(tmp_path):
+    for name, seed, workers in (("a", 4, 1), ("b", 4, 2), ("c", 5, 1)):
+        build(BuildConfig(out=tmp_path / name, n=15, seed=seed, patterns=[FIXTURE], if_dialogues=3,
+                          workers=workers))
     for f in ("questions.jsonl", "answers.jsonl", "bench.json", "if_dialogues.jsonl", "if_answers.jsonl"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     assert file_hashes(tmp_path / "a") == file_hashes(tmp_path / "b")

@@ -18,43 +18,29 @@ The same arguments give byte-identical files.
 """
 from __future__ import annotations
 
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from PIL import Image
 from tqdm import tqdm
 
-from mmsynth import registry
 from mmsynth.bench import ifeval
 from mmsynth.bench.balance import Balancer
-from mmsynth.bench.hashing import ExcludedContent, image_bytes, question_hash, sha256
-from mmsynth.corpus import iter_records, package_versions, require_corpus
+from mmsynth.bench.hashing import ExcludedContent, question_hash, sha256
+from mmsynth.bench.quotas import Quotas, Stratum
+from mmsynth.bench.sources import Candidate, CorpusSource, GeneratorSource
+from mmsynth.corpus import package_versions
 from mmsynth.errors import UserError
-from mmsynth.generator import ImageRef, question_prompt
+from mmsynth.generator import question_prompt
 from mmsynth.io import atomic_write_bytes, atomic_write_json, atomic_write_jsonl
-from mmsynth.rand import rng_for, shuffled
+from mmsynth.rand import rng_for
 from mmsynth.record import OPTION_LETTERS, option_key
 
 FORMAT = "mmsynth-bench/1"
 QUESTIONS, ANSWERS, META = "questions.jsonl", "answers.jsonl", "bench.json"
 IF_DIALOGUES, IF_ANSWERS = "if_dialogues.jsonl", "if_answers.jsonl"
-Stratum = tuple[str, str]  # (task, family)
-
-
-@dataclass
-class Candidate:
-    """One sample offered to the benchmark: where it came from, its images and its questions."""
-    key: str
-    generator: str
-    task: str
-    images: list[ImageRef]
-    qa: list[dict]
-    origin: dict
-    strata: list[Stratum]
-
-
 @dataclass
 class BuildConfig:
     out: Path
@@ -68,147 +54,14 @@ class BuildConfig:
     patience: int = 200
     if_dialogues: int = 0
     if_max_instructions: int = 3
+    workers: int = 1
 
     def as_json(self) -> dict:
         return {"n": self.n, "seed": self.seed, "generators": self.patterns,
                 "from": str(self.source_corpus) if self.source_corpus else None,
                 "exclude": [str(p) for p in self.exclude], "max_ratio": self.max_ratio,
                 "per_image": self.per_image, "patience": self.patience, "if_dialogues": self.if_dialogues,
-                "if_max_instructions": self.if_max_instructions}
-
-
-class Quotas:
-    """Targets per (task, family); a stratum that yields nothing acceptable for ``patience``
-    samples in a row is closed and its deficit handed on (to its task's strata first)."""
-
-    def __init__(self, strata: list[Stratum], n: int, patience: int = 200) -> None:
-        tasks = sorted({t for t, _ in strata})
-        self.target: dict[Stratum, int] = {}
-        for i, task in enumerate(tasks):
-            share = n // len(tasks) + (i < n % len(tasks))
-            fams = sorted(f for t, f in strata if t == task)
-            for j, fam in enumerate(fams):
-                self.target[(task, fam)] = share // len(fams) + (j < share % len(fams))
-        self.patience = patience
-        self.filled: Counter = Counter()
-        self.idle: Counter = Counter()
-        self.closed: set[Stratum] = set()
-
-    def __contains__(self, key: Stratum) -> bool:
-        return key in self.target
-
-    def is_open(self, key: Stratum) -> bool:
-        return key in self.target and key not in self.closed and self.filled[key] < self.target[key]
-
-    def take(self, key: Stratum) -> None:
-        self.filled[key] += 1
-
-    def total(self) -> int:
-        return sum(self.filled.values())
-
-    def observe(self, strata: list[Stratum], viable: set[Stratum]) -> None:
-        """After a sample: the open strata it could have fed but did not (``viable`` are the
-        ones it had an acceptable question for) move towards closing."""
-        for key in strata:
-            if self.is_open(key):
-                self.idle[key] = 0 if key in viable else self.idle[key] + 1
-                if self.idle[key] >= self.patience:
-                    self.close(key)
-
-    def close(self, key: Stratum) -> None:
-        """No more questions will come for ``key``: give its deficit to live strata (its task's first)."""
-        if key in self.closed:
-            return
-        self.closed.add(key)
-        deficit = self.target[key] - self.filled[key]
-        self.target[key] = self.filled[key]
-        live = [k for k in sorted(self.target) if k not in self.closed]
-        heirs = [k for k in live if k[0] == key[0]] or live
-        for i in range(deficit if heirs else 0):
-            self.target[heirs[i % len(heirs)]] += 1
-
-    def figures(self) -> dict[str, dict]:
-        return {f"{t}/{f}": {"target": self.target[(t, f)], "filled": self.filled[(t, f)]}
-                for t, f in sorted(self.target)}
-
-
-class GeneratorSource:
-    """Samples of registered generators, round-robin, while any of a generator's families is open."""
-
-    def __init__(self, patterns: list[str], seed: int) -> None:
-        names = registry.resolve(patterns)
-        gens = {n: registry.create(n) for n in names}
-        self.skipped = [f"{n} (no question families)" for n in names if not gens[n].families]
-        self.names = [n for n in names if gens[n].families]
-        if not self.names:
-            raise UserError(f"{', '.join(names)}: declare no question families, so no quotas can be set")
-        self.gens = {n: gens[n] for n in self.names}
-        self.seed = seed
-        self.families = {n: sorted({(g.task, f.name) for f in g.families}) for n, g in self.gens.items()}
-        self.failures: Counter = Counter()
-        self.first_error: dict[str, str] = {}
-
-    def strata(self) -> list[Stratum]:
-        return sorted({k for fams in self.families.values() for k in fams})
-
-    def _drop(self, name: str, why: str, quotas: Quotas) -> None:
-        """Stop using a generator; close the families no other generator asks."""
-        self.skipped.append(f"{name} ({why})")
-        self.names.remove(name)
-        others = {k for n in self.names for k in self.families[n]}
-        for k in self.families[name]:
-            if k not in others:
-                quotas.close(k)
-
-    def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
-        index: Counter = Counter()
-
-        def wanted(n: str) -> bool:
-            return any(quotas.is_open(k) for k in self.families[n])
-
-        while any(wanted(n) for n in self.names):
-            for n in list(self.names):
-                if not wanted(n):
-                    continue
-                i, index[n] = index[n], index[n] + 1
-                try:
-                    sample = self.gens[n].make(self.seed, i)
-                except UserError as e:  # the generator cannot make samples here (e.g. needs real images)
-                    self._drop(n, str(e), quotas)
-                    continue
-                except Exception as e:  # a failing sample is skipped and counted, the build goes on
-                    self.failures[n] += 1
-                    self.first_error.setdefault(n, f"index {i}: {type(e).__name__}: {e}")
-                    quotas.observe(self.families[n], set())
-                    continue
-                yield Candidate(f"{n}-{self.seed}-{i:06d}", n, self.gens[n].task, sample.images, sample.qa,
-                                {"generator": n, "seed": self.seed, "index": i}, self.families[n])
-
-
-class CorpusSource:
-    """The records of an existing corpus, in an order drawn from the seed."""
-
-    def __init__(self, root: Path, seed: int) -> None:
-        self.root = require_corpus(root)
-        self.records = [rec for _, _, rec in iter_records(self.root)]
-        if not self.records:
-            raise UserError(f"{root}: the corpus holds no records")
-        self.seed = seed
-        self.skipped: list[str] = []
-        self.failures: Counter = Counter()
-        self.first_error: dict[str, str] = {}
-
-    def strata(self) -> list[Stratum]:
-        return sorted({(r["task"], qa["family"]) for r in self.records for qa in r["qa"]})
-
-    def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
-        rng = rng_for(self.seed, 0, "bench.from-corpus")
-        strata = self.strata()
-        for rec in shuffled(rng, self.records):
-            yield Candidate(rec["id"], rec["generator"], rec["task"], [self.root / p for p in rec["images"]],
-                            rec["qa"], {"corpus": str(self.root), "record": rec["id"]}, strata)
-        for key in quotas.target:
-            quotas.close(key)
+                "if_max_instructions": self.if_max_instructions}  # workers leave the result unchanged
 
 
 @dataclass
@@ -233,28 +86,15 @@ class BuildState:
     samples: list[Accepted] = field(default_factory=list)
 
 
-def _image_name(cand: Candidate, k: int, img: ImageRef) -> str:
-    ext = Path(img).suffix.lstrip(".").lower() if isinstance(img, Path) else "png"
-    return f"images/{cand.generator}/{cand.key}-{k}.{ext or 'png'}"
-
-
-def _image_size(img: ImageRef) -> list[int]:
-    if isinstance(img, Path):
-        with Image.open(img) as im:
-            return list(im.size)
-    return list(img.size)
+def _image_name(cand: Candidate, k: int) -> str:
+    return f"images/{cand.generator}/{cand.key}-{k}.{cand.exts[k]}"
 
 
 def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
     """Accept what the rules allow of one candidate; write its images if anything was taken.
     Tell the quotas which open strata the candidate had an acceptable question for."""
     state.counts["samples_offered"] += 1
-    try:
-        blobs = [image_bytes(img) for img in cand.images]
-    except OSError as e:
-        state.counts["unreadable_images"] += 1
-        raise UserError(f"{cand.key}: image cannot be read ({e})") from None
-    hashes = [sha256(b) for b in blobs]
+    hashes = [sha256(b) for b in cand.blobs]
     viable: set[Stratum] = set()
     questions = cand.qa
     if any(h in state.excluded.images for h in hashes):
@@ -263,7 +103,7 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
     elif any(h in state.seen_images for h in hashes):
         state.counts["samples_duplicate"] += 1
         questions = []
-    names = [_image_name(cand, k, img) for k, img in enumerate(cand.images)]
+    names = [_image_name(cand, k) for k in range(len(cand.blobs))]
     taken, keep = 0, []
     for j, qa in enumerate(questions):
         key = (cand.task, qa["family"])
@@ -293,7 +133,7 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
         taken += 1
         _append_question(state, f"{cand.key}-q{j}", cand, names, qa)
     if taken:
-        for name, blob in zip(names, blobs):
+        for name, blob in zip(names, cand.blobs):
             atomic_write_bytes(out / name, blob)
         state.seen_images.update(hashes)
         state.samples.append(Accepted(cand.key, names, keep, cand.task))
@@ -306,8 +146,9 @@ def _append_question(state: BuildState, qid: str, cand: Candidate, names: list[s
     state.questions.append({"id": qid, "images": names, "question": question_prompt(qa),
                             "options": qa.get("options"), "answer_type": qa["answer_type"], **common})
     answer = {"id": qid, **ifeval.answer_fields(qa), "task": cand.task, "origin": cand.origin}
-    if qa["answer_type"] in ("point", "bbox") and cand.images:
-        answer["image_size"] = _image_size(cand.images[0])
+    if qa["answer_type"] in ("point", "bbox") and cand.blobs:
+        with Image.open(io.BytesIO(cand.blobs[0])) as im:
+            answer["image_size"] = list(im.size)
     state.answers.append(answer)
 
 
@@ -349,8 +190,10 @@ def build(cfg: BuildConfig) -> dict:
     excluded = ExcludedContent()
     for root in cfg.exclude:
         excluded.add_corpus(root)
+    if cfg.workers < 1:
+        raise UserError("--workers must be at least 1")
     source = CorpusSource(cfg.source_corpus, cfg.seed) if cfg.source_corpus else \
-        GeneratorSource(cfg.patterns, cfg.seed)
+        GeneratorSource(cfg.patterns, cfg.seed, cfg.workers)
     state = BuildState(Quotas(source.strata(), cfg.n, cfg.patience), Balancer(cfg.max_ratio), excluded)
     with tqdm(total=cfg.n, desc="bench build", unit="q") as bar:
         for cand in source.candidates(state.quotas):

@@ -33,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     b.add_argument("--per-image", type=int, default=1, help="questions taken from one sample at most (default 1)")
     b.add_argument("--patience", type=int, default=200,
                    help="retire a generator after this many samples in a row that add nothing (default 200)")
+    b.add_argument("--workers", type=int, default=1,
+                   help="processes making samples ahead of need (the result does not depend on it; default 1)")
     b.add_argument("--if-track", type=int, nargs="?", const=50, default=0, metavar="DIALOGUES",
                    help="also build the instruction-following track with this many dialogues (default 50)")
     b.add_argument("--if-max-instructions", type=int, default=3,
@@ -61,7 +63,7 @@ def _build(args: argparse.Namespace) -> int:
     cfg = BuildConfig(out=args.out, n=args.n, seed=args.seed, patterns=args.patterns, source_corpus=args.source,
                       exclude=args.exclude, max_ratio=args.max_ratio, per_image=args.per_image,
                       patience=args.patience, if_dialogues=args.if_track,
-                      if_max_instructions=args.if_max_instructions)
+                      if_max_instructions=args.if_max_instructions, workers=args.workers)
     meta = build(cfg)
     print(build_report(meta))
     print(f"wrote {args.out}/questions.jsonl, answers.jsonl, bench.json and images/")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
@@ -77,24 +79,30 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
     return out
 
 
-def _depth(folder: Path, ann: dict | None, shape: tuple[int, int], key: str):
-    if not ann or not ann.get("depth_mask_id"):
+def _side_file(folder: Path, ann: dict, stage: str, field: str, subdir: str, key: str) -> tuple[Path, str] | None:
+    """The file a stage's annotation names (``depth_masks/x.npy``), inside the folder; None if unnamed."""
+    if not ann.get(field):
         return None
-    where = f"{folder / STAGES['depth']}: {key}"
-    file = resolve_inside(folder, "depth_masks/" + need(ann, "depth_mask_id", str, where), where)
+    where = f"{folder / STAGES[stage]}: {key}"
+    name = f"{subdir}/{need(ann, field, str, where)}"
+    file = resolve_inside(folder, name, where)
     if file is None:
-        raise UserError(f"{where}: depth map depth_masks/{ann['depth_mask_id']} does not exist")
-    arr = load_npy(file, where)
+        raise UserError(f"{where}: {name} does not exist")
+    return file, where
+
+
+def _depth(folder: Path, ann: dict, shape: tuple[int, int], key: str) -> np.ndarray | None:
+    """The image's depth map as distances (ProVision's maps are uint8 closeness: higher = closer)."""
+    found = _side_file(folder, ann, "depth", "depth_mask_id", "depth_masks", key)
+    if found is None:
+        return None
+    arr = load_npy(*found)
     if arr.shape != shape:
-        raise UserError(f"{where}: depth map is {arr.shape[1]}x{arr.shape[0]}, image is {shape[1]}x{shape[0]}")
+        raise UserError(f"{found[1]}: depth map is {arr.shape[1]}x{arr.shape[0]}, image is {shape[1]}x{shape[0]}")
     return distance_from_closeness(arr)
 
 
-def _masks(folder: Path, ann: dict | None, shape: tuple[int, int], n: int, key: str):
-    if not ann or not ann.get("seg_mask_id"):
-        return None
-    where = f"{folder / STAGES['segmentation']}: {key}"
-    file = resolve_inside(folder, "seg_masks/" + need(ann, "seg_mask_id", str, where), where)
-    if file is None:
-        raise UserError(f"{where}: mask file seg_masks/{ann['seg_mask_id']} does not exist")
-    return _parallel(load_masks(file, shape), n, "masks", where)
+def _masks(folder: Path, ann: dict, shape: tuple[int, int], n: int, key: str) -> list[np.ndarray] | None:
+    """One boolean mask per detected object, through the restricted unpickler."""
+    found = _side_file(folder, ann, "segmentation", "seg_mask_id", "seg_masks", key)
+    return None if found is None else _parallel(load_masks(found[0], shape), n, "masks", found[1])

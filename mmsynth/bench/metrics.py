@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmsynth.bench import extract as ex
+from mmsynth.ocr import edit_distance
 from mmsynth.record import format_number, option_key
 
 RELAXED = 0.05
@@ -57,25 +58,12 @@ def relaxed_match(readings: list[float], gold: float, tolerance: float | None = 
     return any(abs(r - gold) <= allowed + 1e-9 * max(1.0, abs(gold)) for r in readings)
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions), O(len(a) * len(b))."""
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def anls(pred: str, gold: str) -> float:
     """ANLS of one answer (Biten et al. 2019): case and surrounding space ignored."""
     p, g = " ".join(pred.lower().split()), " ".join(gold.lower().split())
     if not p and not g:
         return 1.0
-    nl = levenshtein(p, g) / max(len(p), len(g))
+    nl = edit_distance(p, g) / max(len(p), len(g))
     return 1.0 - nl if nl < ANLS_THRESHOLD else 0.0
 
 

@@ -147,7 +147,7 @@ def test_collator_pads_right_for_training_left_for_generation(bundles, tmp_path)
         {"role": "user", "content": "<image>\nWhich is red? How many?"}, {"role": "assistant", "content": "2"}]))[0]
     assert len(c) > len(a)
     for pad_left in (False, True):
-        batch = Collator(b, pad_left=pad_left)([a, c])
+        batch = Collator.of(b, pad_left=pad_left)([a, c])
         gap = len(c) - len(a)
         assert batch["input_ids"].shape == (2, len(c)) and batch["pixel_values"].shape == (2, 3, 28, 28)
         row = batch["input_ids"][0].tolist()

@@ -271,9 +271,15 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int, epoch
 
 @dataclass
 class Collator:
-    """Pads a list of examples into model inputs and processes their images."""
-    bundle: Any
+    """Pads a list of examples into model inputs and processes their images. It holds the
+    processor, not the model, so data-loader workers get a light copy."""
+    processor: Any
+    family: str
     pad_left: bool = False
+
+    @classmethod
+    def of(cls, bundle: Any, pad_left: bool = False) -> "Collator":
+        return cls(bundle.processor, bundle.family, pad_left)
 
     def images(self, paths: list[Path]) -> dict:
         from PIL import Image
@@ -282,12 +288,12 @@ class Collator:
         for p in paths:
             with Image.open(p) as im:
                 pil.append(im.convert("RGB"))
-        return dict(self.bundle.processor.image_processor(images=pil, return_tensors="pt"))
+        return dict(self.processor.image_processor(images=pil, return_tensors="pt"))
 
     def __call__(self, items: list[Example]) -> dict:
         import torch
 
-        tok = self.bundle.tokenizer
+        tok = self.processor.tokenizer
         width = max(len(e) for e in items)
         pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         ids = torch.full((len(items), width), pad, dtype=torch.long)
@@ -301,9 +307,9 @@ class Collator:
             mask[i, sl] = 1
         batch = {"input_ids": ids, "attention_mask": mask, "labels": labels}
         batch.update(self.images([p for e in items for p in e.images]))
-        if self.bundle.family == "instructblip":
+        if self.family == "instructblip":
             texts = [e.qformer_text for e in items for _ in e.images]
-            q = self.bundle.processor.qformer_tokenizer(texts, padding=True, truncation=True, max_length=128,
+            q = self.processor.qformer_tokenizer(texts, padding=True, truncation=True, max_length=128,
                                                         return_tensors="pt")
             batch["qformer_input_ids"] = q["input_ids"]
             batch["qformer_attention_mask"] = q["attention_mask"]

@@ -19,7 +19,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from mmsynth.errors import UserError
 from mmsynth.io import atomic_write_json, atomic_write_jsonl, dumps_line, read_json, read_jsonl
@@ -357,10 +357,10 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
         "max_length": max_length, "total_steps": total, "trainable_params": n_params,
         "status": "running", "started": (previous or {}).get("started", time.time())})
 
-    collate = Collator(bundle)
+    collate = Collator.of(bundle)
     model.train()
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress, dynamic_ncols=True)
-    stream = micro_batches(examples, cfg, collate, start_micro=step * cfg.grad_accum)
+    stream = micro_batches(examples, cfg, collate, step * cfg.grad_accum, pin_memory=device.type == "cuda")
     with open(run / METRICS, "a", encoding="utf-8") as log:
         while step < total:
             t0 = time.perf_counter()
@@ -389,28 +389,30 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
     return summary
 
 
-def micro_batches(examples: list[Example], cfg: TrainConfig, collate: Collator, start_micro: int):
-    """Collated micro-batches forever (epoch after epoch), from micro-batch ``start_micro`` on.
+def batch_order(lengths: list[int], batch_size: int, seed: int, start_micro: int) -> Iterator[list[int]]:
+    """Index batches forever, epoch after epoch, from micro-batch ``start_micro`` on.
 
-    The batch order is fixed by ``(seed, epoch)``, so a resumed run sees exactly the batches
-    the interrupted one would have seen next.
+    The order is fixed by ``(seed, epoch)``, so a resumed run sees exactly the batches the
+    interrupted one would have seen next.
     """
-    from torch.utils.data import DataLoader
-
-    lengths = [len(e) for e in examples]
     epoch, skip = 0, start_micro
     while True:
-        batches = length_grouped_batches(lengths, cfg.batch_size, cfg.seed, epoch)
-        if skip >= len(batches):
-            skip -= len(batches)
-            epoch += 1
-            continue
-        loader = DataLoader([[examples[i] for i in b] for b in batches[skip:]], batch_size=None,
-                            collate_fn=collate, num_workers=cfg.workers, pin_memory=cfg.workers > 0,
-                            persistent_workers=False)
-        yield from loader
-        skip = 0
+        batches = length_grouped_batches(lengths, batch_size, seed, epoch)
+        yield from batches[skip:]
+        skip = max(0, skip - len(batches))
         epoch += 1
+
+
+def micro_batches(examples: list[Example], cfg: TrainConfig, collate: Collator, start_micro: int,
+                  pin_memory: bool) -> Iterator[dict]:
+    """Collated micro-batches from one DataLoader for the whole run: its workers load and
+    process the images of the next batches while the model trains on this one."""
+    from torch.utils.data import DataLoader
+
+    order = batch_order([len(e) for e in examples], cfg.batch_size, cfg.seed, start_micro)
+    loader = DataLoader(examples, batch_sampler=order, collate_fn=collate, num_workers=cfg.workers,
+                        pin_memory=pin_memory, prefetch_factor=4 if cfg.workers else None)
+    return iter(loader)
 
 
 def save_result(model: Any, bundle: models.Bundle, run: Path, cfg: TrainConfig) -> None:

@@ -58,7 +58,7 @@ def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int
     todo = [q for q in questions if q["id"] not in done]
     bundle = load_run(run, pick_device(device))
     encoder = Encoder(bundle, max_length=10 ** 9)
-    collate = Collator(bundle, pad_left=True)
+    collate = Collator.of(bundle, pad_left=True)
     model = bundle.model
     tok = bundle.tokenizer
     pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id

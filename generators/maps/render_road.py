@@ -13,8 +13,17 @@ from mmsynth.draw import MIN_TEXT_PX, Canvas, bold, font, rgb
 from mmsynth.generator import Rendered
 
 BAND = 74          # title band height
+RETRIES = 4        # label passes, each placing the roads that failed before first
 WATER = (150, 196, 232)
 WATER_EDGE = (90, 140, 200)
+
+
+class RoadLabelError(LayoutError):
+    """The label of one road found no room; ``road`` names it."""
+
+    def __init__(self, road: str) -> None:
+        super().__init__(f"no room for the label of road {road}")
+        self.road = road
 
 
 class _Frame:
@@ -78,16 +87,17 @@ def _place_town(canvas: Canvas, obstacles: Obstacles, name: str, at, radius: flo
     raise LayoutError(f"no room for the label of {name}")
 
 
-def _edge_blocks(canvas: Canvas, a, b, lines: list[str], fonts: list[ImageFont.FreeTypeFont], extra: float):
-    """Candidate positions (centre, line boxes, block box) for a stacked label beside segment ab."""
+def _edge_blocks(canvas: Canvas, a, b, lines: list[str], fonts: list[ImageFont.FreeTypeFont], extra: float,
+                 offset: bool = True):
+    """Candidate (line anchors, block box) pairs for a stacked label beside segment ab (on it if not ``offset``)."""
     sizes = [canvas.measure(s, f, "mm") for s, f in zip(lines, fonts)]
     ws = [x1 - x0 for x0, _, x1, _ in sizes]
     hs = [y1 - y0 for _, y0, _, y1 in sizes]
     w, h = max(ws), sum(hs) + 2
     dx, dy = b[0] - a[0], b[1] - a[1]
-    L = math.hypot(dx, dy)
+    L = math.hypot(dx, dy) or 1.0
     nx_, ny_ = -dy / L, dx / L
-    off = abs(nx_) * w / 2 + abs(ny_) * h / 2 + 6 + extra
+    off = abs(nx_) * w / 2 + abs(ny_) * h / 2 + 6 + extra if offset else 0.0
     for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8):
         for s in (1, -1):
             c = (a[0] + t * dx + s * nx_ * off, a[1] + t * dy + s * ny_ * off)
@@ -99,17 +109,30 @@ def _edge_blocks(canvas: Canvas, a, b, lines: list[str], fonts: list[ImageFont.F
             yield anchors, box_at(c, w, h)
 
 
+def _on_road_blocks(canvas: Canvas, a, b, lines: list[str], fonts):
+    """Fallback positions: the label centred on the road itself, on a plate that interrupts the line."""
+    for t in (0.5, 0.42, 0.58, 0.34, 0.66):
+        c = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+        yield next(_edge_blocks(canvas, c, c, lines, fonts, 0.0, offset=False))
+
+
 def _place_road(canvas: Canvas, obstacles: Obstacles, road: dict, a, b, style: dict, ink) -> None:
+    """Beside the road if there is room anywhere along it; else on a plate on the road."""
     lines = [road["name"], f"{road['km']} km"]
+    others = Obstacles(obstacles.boxes, [s for s in obstacles.segments if s != (a, b)])
     for size in _sizes(style["road_size"]):
         fonts = [font(bold(style["font"]), size), font(style["font"], size)]
-        for extra in (0, 10):
-            for anchors, block in _edge_blocks(canvas, a, b, lines, fonts, extra):
-                if canvas.fits(block, 2) and obstacles.clear(block, 3):
-                    for s, f, c in zip(lines, fonts, anchors):
-                        canvas.text(c, s, f, ink, anchor="mm", role="edge")
-                    return
-    raise LayoutError(f"no room for the label of road {road['name']}")
+        beside = [c for extra in (0, 10) for c in _edge_blocks(canvas, a, b, lines, fonts, extra)]
+        plates = [(True, c) for c in _on_road_blocks(canvas, a, b, lines, fonts)]
+        for plate, (anchors, block) in [(False, c) for c in beside] + plates:
+            room = (block[0] - 4, block[1] - 3, block[2] + 4, block[3] + 3) if plate else block
+            if canvas.fits(room, 2) and (others if plate else obstacles).clear(room, 3):
+                if plate:
+                    canvas.draw.rectangle(room, fill=tuple(style["land"]), outline=ink, width=1)
+                for s, f, c in zip(lines, fonts, anchors):
+                    canvas.text(c, s, f, ink, anchor="mm", role="edge")
+                return
+    raise RoadLabelError(road["name"])
 
 
 def _place_optional(canvas: Canvas, obstacles: Obstacles, s: str, points, style: dict, ink) -> None:
@@ -124,6 +147,17 @@ def _place_optional(canvas: Canvas, obstacles: Obstacles, s: str, points, style:
 
 
 def render_road_map(spec: dict, style: dict) -> Rendered:
+    """Draw the map; when a road label finds no room, draw again placing that road's label earlier."""
+    first: list[str] = []
+    for _ in range(RETRIES):
+        try:
+            return _render(spec, style, first)
+        except RoadLabelError as e:
+            first.append(e.road)
+    return _render(spec, style, first)
+
+
+def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
     W = style["width"]
     H = int(W * style["aspect"])
     canvas = Canvas(W, H, tuple(style["land"]))
@@ -172,7 +206,9 @@ def render_road_map(spec: dict, style: dict) -> Rendered:
 
     for name, at in pos.items():
         _place_town(canvas, obstacles, name, at, rad, style, ink)
-    for r in spec["roads"]:
+    # roads that failed before first, then the shortest: they have the least room beside them
+    rank = {name: i for i, name in enumerate(reversed(first))}
+    for r in sorted(spec["roads"], key=lambda r: (-rank.get(r["name"], -1), math.dist(pos[r["a"]], pos[r["b"]]))):
         _place_road(canvas, obstacles, r, pos[r["a"]], pos[r["b"]], style, ink)
     for r, line in zip(spec["rivers"], rivers_px):
         _place_optional(canvas, obstacles, r["name"], line[1:-1:2], style, WATER_EDGE)

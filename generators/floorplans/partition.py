@@ -38,7 +38,7 @@ def _split(rng: np.random.Generator, r: Rect, min_side: int) -> list[Rect]:
     lo, hi = max(min_side, int(length * 0.35)), min(length - min_side, int(length * 0.65))
     if lo > hi or rng.random() < THIN_SLICE_SHARE:
         lo, hi = min_side, length - min_side
-        cut = lo + randint(rng, 0, 4) if rng.random() < 0.5 else hi - randint(rng, 0, 4)
+        cut = min(lo + randint(rng, 0, 4), hi) if rng.random() < 0.5 else max(hi - randint(rng, 0, 4), lo)
     else:
         cut = randint(rng, lo, hi)
     if vertical:

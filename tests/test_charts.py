@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mmsynth.draw import MIN_TEXT_PX, colors, find_overlaps, rgb
+from mmsynth.draw import MIN_TEXT_PX, colors, find_overlaps, palettes, rgb
 from mmsynth.errors import NotApplicable
 from mmsynth.questions import ask
 from mmsynth.record import option_key, validate_record
@@ -19,6 +19,7 @@ from mmsynth.registry import create, names
 
 from generators.charts.axis import half_grid, nice_step, read_tolerance, ticks, value_label
 from generators.charts.render_axes import render_category
+from generators.charts.sampler import MIN_COLOR_DISTANCE, distinct_colors
 from generators.charts.scatter_solvers import S
 from generators.charts.solvers import Q
 from generators.charts.style import sample_chart_style
@@ -148,6 +149,16 @@ def test_scatter_solvers_on_hand_spec():
     assert solve("chart.scatter_highest_group", spec).answer == "A"
     assert solve("chart.scatter_rightmost_group", spec).answer == "B"
     assert solve("chart.scatter_group_by_color", spec, color="blue").answer == "B"
+
+
+def test_small_colour_sets_avoid_look_alikes():
+    for name, palette in palettes().items():
+        for seed in range(20):
+            chosen = distinct_colors(np.random.default_rng(seed), palette, 3)
+            assert len(set(chosen)) == 3
+            for i, a in enumerate(chosen):
+                for b in chosen[i + 1:]:
+                    assert np.linalg.norm(np.subtract(rgb(a), rgb(b))) >= MIN_COLOR_DISTANCE, (name, a, b)
 
 
 def test_axis_helpers():

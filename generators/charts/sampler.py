@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from mmsynth.draw import palettes
-from mmsynth.rand import pick, pick_n, randint, uniform
+from mmsynth.draw import palettes, rgb
+from mmsynth.rand import pick, pick_n, randint, shuffled, uniform
 
 from generators.charts.axis import half_grid, sample_axis
 
@@ -37,6 +37,21 @@ def _title(rng: np.random.Generator, measure: str, unit: str, category: str, plu
     patterns = [p for p in vocab()["title_patterns"] if unit or "{unit}" not in p]
     return pick(rng, patterns).format(Measure=_capital(measure), category=category,
                                       category_plural=plural, unit=unit)
+
+
+MIN_COLOR_DISTANCE = 100  # RGB distance under which two named colours look alike in small marks
+
+
+def distinct_colors(rng: np.random.Generator, palette: list[str], k: int) -> list[str]:
+    """``k`` colours of a palette in random order, skipping look-alikes (yellow beside olive)
+    while the palette has enough others."""
+    order = shuffled(rng, palette)
+    chosen: list[str] = []
+    for name in order:
+        if all(np.linalg.norm(np.subtract(rgb(name), rgb(c))) >= MIN_COLOR_DISTANCE for c in chosen):
+            chosen.append(name)
+    chosen += [c for c in order if c not in chosen]
+    return chosen[:k]
 
 
 def _pick_theme(rng: np.random.Generator, additive: bool) -> tuple[str, dict]:
@@ -130,7 +145,7 @@ def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
     values = _series_values(rng, kind, axis, n_cat, n_series, annotated)
     palette = palettes()[pick(rng, sorted(palettes()))]
     per_category = kind in ("bar", "hbar") and rng.random() < 0.4
-    colors = pick_n(rng, palette, max(n_series, n_cat if per_category else 1))
+    colors = distinct_colors(rng, palette, max(n_series, n_cat if per_category else 1))
     spec = {
         "kind": kind, "theme": theme_name,
         "title": _title(rng, theme["measure"], theme["unit"], nouns["category_name"], nouns["category_plural"]),
@@ -164,6 +179,6 @@ def sample_pie_spec(rng: np.random.Generator, kind: str) -> dict:
         "series_name": "", "series_plural": "", "series_scope": "{}",
         "categories": list(categories),
         "series": [{"name": "share", "color": None, "values": [int(v) for v in pct]}],
-        "category_colors": pick_n(rng, palette, n),
+        "category_colors": distinct_colors(rng, palette, n),
         "axis": None, "annotated": rng.random() < 0.6, "stacked": False, "additive": True,
     }

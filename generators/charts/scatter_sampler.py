@@ -12,7 +12,7 @@ from mmsynth.draw import palettes
 from mmsynth.rand import pick, pick_n, randint, uniform
 
 from generators.charts.axis import nice_step
-from generators.charts.sampler import vocab
+from generators.charts.sampler import distinct_colors, vocab
 
 MIN_GAP = 0.035      # minimum distance between two points, as a share of the axes
 CENTRE_GAP = 0.3     # minimum distance between two cluster centres
@@ -65,7 +65,7 @@ def sample_scatter_spec(rng: np.random.Generator) -> dict:
     taken: list[np.ndarray] = []
     groups = []
     palette = palettes()[pick(rng, sorted(palettes()))]
-    colors = pick_n(rng, palette, k)
+    colors = distinct_colors(rng, palette, k)
     for gi, (gname, pts) in enumerate(zip(pick_n(rng, theme["groups"], k), raw)):
         kept = []
         for p in pts:

@@ -156,3 +156,25 @@ def test_number_word_conversion_and_spans():
     assert ex.answer_span("Answer: 4. Final answer: 5") == ("5", True)
     assert ex.strip_trailing("Toys.\"") == "Toys" and ex.strip_trailing("(B)") == "(B)"
     assert ex.as_number("1,200") == 1200 and ex.as_number("12 apples") is None
+
+
+def test_multiline_ocr_text_is_kept_whole_after_a_marker():
+    gold = ans("Ocean Grill\nDRINKS\nHot Chocolate\n€4.50", "text", skill="ocr")
+    assert metrics.score(gold, "The answer is Ocean Grill\nDRINKS\nHot Chocolate\n€4.50").score == 1
+    assert metrics.score(gold, "Ocean Grill DRINKS Hot Chocolate €4.50.").score == 1
+    short = ans("B", "choice", ["A", "B"])
+    assert metrics.score(short, "The answer is B.\nBecause the bar is taller.").score == 1
+
+
+def test_every_answer_of_a_real_corpus_scores_one_as_a_model_would_write_it(small_corpus):
+    from mmsynth.corpus import iter_records
+    from mmsynth.generator import answer_text
+    n = 0
+    for _, _, rec in iter_records(small_corpus):
+        for qa in rec["qa"]:
+            gold = {**qa, "metric": metrics.metric_for(qa["answer_type"], qa["skill"], qa.get("options"))}
+            text = answer_text(qa)
+            for said in (text, f"{text}.", f"The answer is {text}.", f"**Answer:** {text}\nI read it off the image."):
+                assert metrics.score(gold, said).score == 1, (qa, said)
+            n += 1
+    assert n >= 12

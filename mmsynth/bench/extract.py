@@ -60,15 +60,15 @@ def clean(text: str) -> str:
     return _MARKDOWN.sub("", text).replace("\u2212", "-").strip()
 
 
-def answer_span(text: str) -> tuple[str, bool]:
-    """The part of the output that states the answer, and whether an answer marker was found."""
+def answer_span(text: str, multiline: bool = False) -> tuple[str, bool]:
+    """The part of the output that states the answer, and whether an answer marker was found:
+    after the last marker, the rest of its line (or, ``multiline``, the rest of the output)."""
     text = clean(text)
     hits = list(_marker_re().finditer(text))
     if not hits:
         return text, False
-    rest = text[hits[-1].end():].lstrip(" \t:-")
-    line = rest.split("\n", 1)[0] if rest.strip() else ""
-    return line.strip(), True
+    rest = text[hits[-1].end():].lstrip(" \t:-").strip()
+    return (rest if multiline else rest.split("\n", 1)[0]).strip(), True
 
 
 def strip_trailing(text: str) -> str:
@@ -203,9 +203,10 @@ def normalize(text: str, drop_articles: bool = True) -> str:
     return " ".join(w["contractions"].get(t, t) for t in kept)
 
 
-def extract_text(output: str) -> str:
-    """The answer span as text, without trailing punctuation."""
-    span, _ = answer_span(output)
+def extract_text(output: str, multiline: bool = False) -> str:
+    """The answer span as text, without trailing punctuation (``multiline``: text read off an
+    image line by line, kept whole after an answer marker)."""
+    span, _ = answer_span(output, multiline)
     return strip_trailing(span)
 
 

@@ -142,8 +142,8 @@ def score(answer: dict, prediction: str | None) -> Scored:
         return Scored(float(ex.normalize(got) == ex.normalize(str(gold)) or
                             _same_number(got, gold)), got)
     if metric == "anls":
-        got = ex.extract_text(prediction)
-        return Scored(anls(got, str(gold)), got)
+        got = ex.extract_text(prediction, multiline=True)
+        return Scored(anls(got, ex.strip_trailing(str(gold))), got)
     if metric == "set":
         got = ex.extract_list(prediction)
         return Scored(float(sorted(map(item_key, got)) == sorted(map(item_key, gold))), got)

@@ -209,3 +209,15 @@ def test_user_mistakes_are_one_line_errors(bench, tmp_path, capsys, setup, fragm
     assert main(["bench", "score", str(b), str(p)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and fragment in err[0]
+
+
+def test_a_corrupt_answers_file_is_named_by_line(bench, tmp_path):
+    write_jsonl(bench / "answers.jsonl", [ANSWERS[0], {"id": "q9", "answer": "x", "answer_type": "number"}])
+    with pytest.raises(UserError, match=r"answers.jsonl:2: answer: 'x' is not a finite number"):
+        load_answers(bench)
+    write_jsonl(bench / "answers.jsonl", [ANSWERS[0], {**ANSWERS[1], "metric": "fuzzy"}])
+    with pytest.raises(UserError, match=r"answers.jsonl:2: metric: 'fuzzy' is not one of"):
+        load_answers(bench)
+    write_jsonl(bench / "answers.jsonl", [ANSWERS[0], ANSWERS[0]])
+    with pytest.raises(UserError, match=r"answers.jsonl:2: duplicate id 'q1'"):
+        load_answers(bench)

@@ -1,6 +1,7 @@
 """``mmsynth bench score``: score a model's predictions on a benchmark.
 
-Each question is scored in [0, 1] by its answer's metric (:mod:`mmsynth.bench.metrics`);
+Each question is scored in [0, 1] by its answer's metric (:mod:`mmsynth.bench.metrics`),
+on its first response when a line gives several;
 scores are averaged overall and per task, question family, skill and answer type, each
 with a seeded percentile-bootstrap 95% interval (questions resampled with replacement).
 With ``baselines`` the answer-prior floors are scored the same way:
@@ -26,7 +27,7 @@ from mmsynth.bench.build import ANSWERS, IF_ANSWERS, META
 from mmsynth.bench.predictions import Predictions, read_predictions
 from mmsynth.errors import UserError
 from mmsynth.io import read_json, read_jsonl
-from mmsynth.record import OPTION_LETTERS
+from mmsynth.record import ANSWER_TYPES, OPTION_LETTERS, qa_errors
 
 GROUPS = ("task", "family", "skill", "answer_type")
 
@@ -61,6 +62,12 @@ def load_answers(bench: str | Path, name: str = ANSWERS, required: bool = True) 
     for line, row in read_jsonl(path):
         if not isinstance(row, dict) or "id" not in row or "answer" not in row or "answer_type" not in row:
             raise UserError(f"{path}:{line}: not an answer line (needs id, answer, answer_type)")
+        errs = qa_errors({"question": "?", "family": "?", "skill": "perception", **row}) if \
+            row["answer_type"] in ANSWER_TYPES else [f"answer_type: {row['answer_type']!r} is unknown"]
+        if row.get("metric") is not None and row["metric"] not in metrics.METRICS:
+            errs.append(f"metric: {row['metric']!r} is not one of {', '.join(metrics.METRICS)}")
+        if errs:
+            raise UserError(f"{path}:{line}: {errs[0]}")
         if row["id"] in seen:
             raise UserError(f"{path}:{line}: duplicate id {row['id']!r}")
         seen.add(row["id"])

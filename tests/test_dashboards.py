@@ -67,27 +67,28 @@ def assert_mc_forms(gen, seeds: range) -> None:
             assert len(keys) >= 2
 
 
-@pytest.mark.parametrize("name", DASHBOARDS)
-def test_deterministic_in_seed_and_index(name):
-    gen = create(name)
+def assert_deterministic(gen) -> None:
+    """The same (seed, index) gives the same record and the same image bytes, from a fresh instance too."""
     for i in (0, 7):
         a, sa = make_record(gen, 3, i)
-        b, sb = make_record(create(name), 3, i)
+        b, sb = make_record(create(gen.name), 3, i)
         assert a == b
         assert png_bytes(sa.images[0]) == png_bytes(sb.images[0])
     assert make_record(gen, 3, 0)[0]["source"] != make_record(gen, 4, 0)[0]["source"]
 
 
-@pytest.mark.parametrize("name", DASHBOARDS)
-def test_records_valid_verified_and_legible(name):
-    gen = create(name)
-    for i in range(40):
-        assert_sample_ok(gen, 0, i)
-
-
-@pytest.mark.parametrize("name", DASHBOARDS)
-def test_multiple_choice_answer_once(name):
-    assert_mc_forms(create(name), range(25))
+def assert_rationales(gen) -> None:
+    """Every reasoning question, from every family that applies, carries a step-by-step rationale."""
+    for i in range(15):
+        spec = gen.sample_spec(rng_for(4, i, gen.name))
+        for fam in gen.families:
+            if fam.skill != "reasoning":
+                continue
+            try:
+                qa = ask(fam, spec, np.random.default_rng(i))
+            except NotApplicable:
+                continue
+            assert qa["rationale"], qa
 
 
 def assert_tamper_detected(gen) -> None:
@@ -107,28 +108,21 @@ def assert_tamper_detected(gen) -> None:
             assert gen.verify(dict(rec, qa=bad)), qa
 
 
-def assert_rationales(gen) -> None:
-    """Every reasoning question, from every family that applies, carries a step-by-step rationale."""
-    for i in range(15):
-        spec = gen.sample_spec(rng_for(4, i, gen.name))
-        for fam in gen.families:
-            if fam.skill != "reasoning":
-                continue
-            try:
-                qa = ask(fam, spec, np.random.default_rng(i))
-            except NotApplicable:
-                continue
-            assert qa["rationale"], qa
+def assert_batch_ok(gen) -> None:
+    for i in range(30):
+        assert_sample_ok(gen, 0, i)
 
 
+# The contract every generator keeps; test_puzzles runs the same table over the puzzles.
+CONTRACTS = {"valid_verified_legible": assert_batch_ok, "mc_answer_once": lambda g: assert_mc_forms(g, range(20)),
+             "tamper_detected": assert_tamper_detected, "rationales": assert_rationales,
+             "deterministic": assert_deterministic}
+
+
+@pytest.mark.parametrize("contract", sorted(CONTRACTS))
 @pytest.mark.parametrize("name", DASHBOARDS)
-def test_reasoning_questions_carry_a_rationale(name):
-    assert_rationales(create(name))
-
-
-@pytest.mark.parametrize("name", DASHBOARDS)
-def test_verify_catches_a_tampered_answer(name):
-    assert_tamper_detected(create(name))
+def test_generator_contract(name, contract):
+    CONTRACTS[contract](create(name))
 
 
 @settings(max_examples=12, deadline=None)

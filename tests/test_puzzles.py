@@ -10,8 +10,7 @@ from hypothesis import given, settings, strategies as st
 from mmsynth.errors import NotApplicable
 from mmsynth.rand import rng_for
 from mmsynth.registry import create
-from test_dashboards import (assert_mc_forms, assert_rationales, assert_sample_ok, assert_tamper_detected, make_record,
-                             png_bytes)
+from test_dashboards import CONTRACTS, assert_sample_ok
 
 from generators.puzzles import maze_solve as ms
 from generators.puzzles.cells import LETTERS, cell
@@ -24,35 +23,10 @@ def solve(gen_name: str, family: str, spec: dict, **slots):
     return {f.name: f for f in create(gen_name).families}[family].solve(spec, **slots)
 
 
+@pytest.mark.parametrize("contract", sorted(CONTRACTS))
 @pytest.mark.parametrize("name", PUZZLES)
-def test_deterministic_in_seed_and_index(name):
-    for i in (0, 5):
-        a, sa = make_record(create(name), 11, i)
-        b, sb = make_record(create(name), 11, i)
-        assert a == b
-        assert png_bytes(sa.images[0]) == png_bytes(sb.images[0])
-
-
-@pytest.mark.parametrize("name", PUZZLES)
-def test_records_valid_verified_and_legible(name):
-    gen = create(name)
-    for i in range(30):
-        assert_sample_ok(gen, 0, i)
-
-
-@pytest.mark.parametrize("name", PUZZLES)
-def test_multiple_choice_answer_once(name):
-    assert_mc_forms(create(name), range(20))
-
-
-@pytest.mark.parametrize("name", PUZZLES)
-def test_verify_catches_a_tampered_answer(name):
-    assert_tamper_detected(create(name))
-
-
-@pytest.mark.parametrize("name", PUZZLES)
-def test_reasoning_questions_carry_a_rationale(name):
-    assert_rationales(create(name))
+def test_generator_contract(name, contract):
+    CONTRACTS[contract](create(name))
 
 
 @settings(max_examples=12, deadline=None)

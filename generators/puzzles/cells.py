@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from mmsynth.questions import Solution
 from mmsynth.rand import pick, shuffled
 
+from generators.dashboards.options import distinct_from, near_numbers
 from generators.puzzles.shapes import VOCAB
 
 LETTERS = VOCAB["option_letters"]
@@ -64,3 +66,13 @@ def make_options(answer: dict, preferred: list[dict], rng: np.random.Generator, 
             wrong.append(w)
     opts = shuffled(rng, [answer] + wrong[: n - 1])
     return opts, LETTERS[opts.index(answer)]
+
+
+def count_in(c: dict) -> Solution:
+    """How many shapes one panel holds (near counts as distractors)."""
+    return Solution(c["count"], distractors=near_numbers(c["count"], (1, -1, 2), lo=1))
+
+
+def color_of(c: dict, panels: list[dict]) -> Solution:
+    """The colour of one panel (the puzzle's other colours first as distractors)."""
+    return Solution(c["color"], distractors=distinct_from(c["color"], [p["color"] for p in panels] + VOCAB["colors"]))

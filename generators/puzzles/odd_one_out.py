@@ -14,7 +14,7 @@ from mmsynth.registry import register
 
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.puzzles import layout
-from generators.puzzles.cells import LETTERS, cell, describe, direction
+from generators.puzzles.cells import LETTERS, cell, color_of, count_in, describe, direction
 from generators.puzzles.shapes import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
@@ -107,16 +107,8 @@ def _panel(spec: dict, letter: str) -> dict:
     return spec["panels"][LETTERS.index(letter)]
 
 
-@Q.solve("odd.panel_count")
-def _panel_count(spec: dict, letter: str) -> Solution:
-    n = _panel(spec, letter)["count"]
-    return Solution(n, distractors=near_numbers(n, (1, -1, 2), lo=1))
-
-
-@Q.solve("odd.panel_color")
-def _panel_color(spec: dict, letter: str) -> Solution:
-    col = _panel(spec, letter)["color"]
-    return Solution(col, distractors=distinct_from(col, [p["color"] for p in spec["panels"]] + VOCAB["colors"]))
+Q.solve("odd.panel_count")(lambda spec, letter: count_in(_panel(spec, letter)))
+Q.solve("odd.panel_color")(lambda spec, letter: color_of(_panel(spec, letter), spec["panels"]))
 
 
 @Q.solve("odd.num_panels")

@@ -14,7 +14,7 @@ from mmsynth.registry import register
 
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.puzzles import layout
-from generators.puzzles.cells import LETTERS, cell, describe, direction, make_options
+from generators.puzzles.cells import LETTERS, cell, color_of, count_in, describe, direction, make_options
 from generators.puzzles.shapes import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
@@ -118,16 +118,8 @@ def _panel(spec: dict, k: int) -> dict:
     return spec["panels"][k - 1]
 
 
-@Q.solve("sequence.panel_count")
-def _panel_count(spec: dict, k: int) -> Solution:
-    n = _panel(spec, k)["count"]
-    return Solution(n, distractors=near_numbers(n, (1, -1, 2), lo=1))
-
-
-@Q.solve("sequence.panel_color")
-def _panel_color(spec: dict, k: int) -> Solution:
-    col = _panel(spec, k)["color"]
-    return Solution(col, distractors=distinct_from(col, [c["color"] for c in spec["panels"]] + VOCAB["colors"]))
+Q.solve("sequence.panel_count")(lambda spec, k: count_in(_panel(spec, k)))
+Q.solve("sequence.panel_color")(lambda spec, k: color_of(_panel(spec, k), spec["panels"]))
 
 
 @Q.solve("sequence.shape")
@@ -151,8 +143,9 @@ def _bind_option(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("sequence.option_count")
 def _option_count(spec: dict, letter: str) -> Solution:
-    n = spec["options"][LETTERS.index(letter)]["count"]
-    return Solution(n, distractors=near_numbers(n, (1, -1, 2), lo=1))
+    if letter not in LETTERS[:len(spec["options"])]:
+        raise NotApplicable("no such option")
+    return count_in(spec["options"][LETTERS.index(letter)])
 
 
 Q.bind("sequence.panel_count")(_panel_slot)

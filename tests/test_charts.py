@@ -196,6 +196,8 @@ def test_answers_recomputed_and_records_valid(name):
         for qa in rec["qa"]:
             fam = next(f for f in gen.families if f.name == qa["family"])
             assert qa["answer_type"] == ("choice" if qa["options"] else fam.answer_type)
+            if qa["skill"] == "reasoning":
+                assert qa["rationale"], qa
             if qa["answer_type"] == "number" and "tolerance" in qa:
                 assert qa["readable_from"] in ("annotation", "axis")
     tampered = copy.deepcopy(rec)

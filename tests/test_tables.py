@@ -117,6 +117,8 @@ def test_answers_recomputed_and_types_consistent():
         for qa in rec["qa"]:
             fam = next(f for f in gen.families if f.name == qa["family"])
             assert qa["answer_type"] == ("choice" if qa["options"] else fam.answer_type)
+            if qa["skill"] == "reasoning":
+                assert qa["rationale"], qa
             if qa["family"] in ("table.cell", "table.difference", "table.sum"):
                 assert qa["tolerance"] == 0 and qa["readable_from"] == "annotation"
     rec["qa"][-1]["answer"] = "tampered" if isinstance(rec["qa"][-1]["answer"], str) else -1

@@ -269,6 +269,27 @@ def test_provision_malicious_mask_file(tmp_path):
     assert not marker.exists()
 
 
+def test_provision_depth_map_of_the_wrong_size(tmp_path):
+    folder = _provision(tmp_path, [[], []])
+    _write(folder / "depth-estimation-annotations.json",
+           {"k": {"data_path": "k.png", "annotation": {"depth_mask_id": "k.npy"}}})
+    (folder / "depth_masks").mkdir()
+    np.save(folder / "depth_masks" / "k.npy", np.zeros((5, 5), dtype=np.uint8))
+    with pytest.raises(UserError, match="depth map is 5x5, image is 8x6"):
+        load_scene_set(f"provision:{folder}")
+    (folder / "depth_masks" / "k.npy").unlink()
+    with pytest.raises(UserError, match="depth_masks/k.npy does not exist"):
+        load_scene_set(f"provision:{folder}")
+
+
+def test_provision_relation_out_of_range(tmp_path):
+    folder = _provision(tmp_path, [[], []])
+    _write(folder / "relation-annotations-parsed.json",
+           {"k": {"data_path": "k.png", "annotation": {"relations": [[0, "on", 5]]}}})
+    with pytest.raises(UserError, match=r"relation \[0, 'on', 5\] is not \[subject index"):
+        load_scene_set(f"provision:{folder}")
+
+
 def test_provision_without_detections(tmp_path):
     with pytest.raises(UserError, match="no object-detection-annotations.json"):
         load_scene_set(f"provision:{tmp_path}")

@@ -20,6 +20,8 @@ from generators.puzzles.shapes import VOCAB
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 PLAIN_SHAPES = [s for s in VOCAB["shapes"] if s not in VOCAB["oriented"]]
 RULES = VOCAB["sequence_rules"]
+DEFAULT_STEPS = {"count": 1, "rotate": 90}
+OTHER_STEP = {"count": {1: 2, 2: 1}, "rotate": {45: 90, 90: 45}}     # the right rule with the wrong step
 # Attributes a wrong option may change, per rule: the ruled attribute and the plainly visible ones.
 OPTION_ATTRS = {"count_up": ("count", "color", "shape"), "count_down": ("count", "color", "shape"),
                 "rotate_cw": ("angle", "color"), "rotate_ccw": ("angle", "color"),
@@ -64,7 +66,10 @@ def sample_sequence(rng: np.random.Generator) -> dict:
 
 
 def rule_text(spec: dict, rule: str | None = None) -> str:
-    return RULES[rule or spec["rule"]].format(step=spec["step"])
+    """The rule in words; another rule of the same kind keeps the spec's step, others their usual one."""
+    rule = rule or spec["rule"]
+    same_kind = rule.split("_")[0] == spec["rule"].split("_")[0]
+    return RULES[rule].format(step=spec["step"] if same_kind else DEFAULT_STEPS.get(rule.split("_")[0], 1))
 
 
 @Q.solve("sequence.next")
@@ -80,8 +85,10 @@ def _next(spec: dict) -> Solution:
 @Q.solve("sequence.rule")
 def _rule(spec: dict) -> Solution:
     why = "Panel by panel: " + "; ".join(describe(c) for c in spec["panels"]) + f". So {rule_text(spec)}."
-    others = [rule_text(spec, r) for r in RULES if r != spec["rule"]]
-    return Solution(rule_text(spec), rationale=why, distractors=others)
+    kind = spec["rule"].split("_")[0]
+    wrong_step = [RULES[spec["rule"]].format(step=OTHER_STEP[kind][spec["step"]])] if kind in OTHER_STEP else []
+    others = wrong_step + [rule_text(spec, r) for r in RULES if r != spec["rule"]]
+    return Solution(rule_text(spec), rationale=why, distractors=distinct_from(rule_text(spec), others))
 
 
 @Q.solve("sequence.next_count")

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 
 from generators.flowcharts.layout import Layout, layout_chart
-from generators.maps.placement import LayoutError, Obstacles, centered, first_free
+from generators.maps.placement import LayoutError, Obstacles, centered, first_free, mm_box
 from mmsynth.draw import MIN_TEXT_PX, Canvas, bold, font, rgb
 from mmsynth.generator import Rendered
 
@@ -26,7 +26,7 @@ class Plan:
 
 
 def _measure(s: str, fnt) -> tuple[float, float]:
-    x0, y0, x1, y1 = fnt.getbbox(s, anchor="mm")
+    x0, y0, x1, y1 = mm_box(s, fnt)
     return x1 - x0, y1 - y0
 
 

@@ -6,10 +6,15 @@ Shared by the map and flowchart renderers; ``LayoutError`` means no candidate fi
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from PIL import Image, ImageDraw, ImageFont
+
 from mmsynth.draw import Box, Canvas, boxes_overlap
+
+_SCRATCH = ImageDraw.Draw(Image.new("RGB", (1, 1)))
 
 Point = tuple[float, float]
 Segment = tuple[Point, Point]
@@ -63,8 +68,15 @@ def box_at(center: tuple[float, float], w: float, h: float) -> Box:
     return (center[0] - w / 2, center[1] - h / 2, center[0] + w / 2, center[1] + h / 2)
 
 
+@functools.lru_cache(maxsize=4096)
+def mm_box(s: str, fnt: ImageFont.FreeTypeFont) -> Box:
+    """The box of ``s`` drawn at (0, 0) with anchor 'mm' (what Canvas.measure gives), cached:
+    label search tries many positions for the same text."""
+    return _SCRATCH.textbbox((0, 0), s, font=fnt, anchor="mm")
+
+
 def centered(canvas: Canvas, center: tuple[float, float], s: str, fnt) -> tuple[tuple[float, float], Box]:
     """The anchor point (for anchor 'mm') that centres the text box of ``s`` on ``center``, and that box."""
-    x0, y0, x1, y1 = canvas.measure(s, fnt, "mm")
+    x0, y0, x1, y1 = mm_box(s, fnt)
     anchor = (center[0] - (x0 + x1) / 2, center[1] - (y0 + y1) / 2)
-    return anchor, canvas.text_box(anchor, s, fnt, "mm")
+    return anchor, (anchor[0] + x0, anchor[1] + y0, anchor[0] + x1, anchor[1] + y1)

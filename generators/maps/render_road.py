@@ -2,13 +2,14 @@
 title band with a compass rose, and every label placed clear of lines and other labels."""
 from __future__ import annotations
 
+import itertools
 import math
 
 from PIL import ImageFont
 
 from generators.maps.geometry import polyline_crossings
 from generators.maps.legend import compass_rose, rose_extent, title_band
-from generators.maps.placement import LayoutError, Obstacles, box_at, centered, first_free
+from generators.maps.placement import LayoutError, Obstacles, box_at, centered, first_free, mm_box
 from mmsynth.draw import MIN_TEXT_PX, Canvas, bold, font, rgb
 from mmsynth.generator import Rendered
 
@@ -66,7 +67,7 @@ def _draw_bridge(canvas: Canvas, a, b, at, width: float, ink) -> None:
 
 def _around(canvas: Canvas, center, radius: float, s: str, fnt, extra: float = 0.0):
     """Candidate (anchor, box) pairs for a label around a point, in the 8 compass directions."""
-    w0, h0, w1, h1 = canvas.measure(s, fnt, "mm")
+    w0, h0, w1, h1 = mm_box(s, fnt)
     w, h = w1 - w0, h1 - h0
     out = []
     for ang in (0, 180, 90, 270, 45, 135, 315, 225, 22.5, 157.5, 202.5, 337.5, 67.5, 112.5, 247.5, 292.5):
@@ -90,7 +91,7 @@ def _place_town(canvas: Canvas, obstacles: Obstacles, name: str, at, radius: flo
 def _edge_blocks(canvas: Canvas, a, b, lines: list[str], fonts: list[ImageFont.FreeTypeFont], extra: float,
                  offset: bool = True):
     """Candidate (line anchors, block box) pairs for a stacked label beside segment ab (on it if not ``offset``)."""
-    sizes = [canvas.measure(s, f, "mm") for s, f in zip(lines, fonts)]
+    sizes = [mm_box(s, f) for s, f in zip(lines, fonts)]
     ws = [x1 - x0 for x0, _, x1, _ in sizes]
     hs = [y1 - y0 for _, y0, _, y1 in sizes]
     w, h = max(ws), sum(hs) + 2
@@ -122,9 +123,9 @@ def _place_road(canvas: Canvas, obstacles: Obstacles, road: dict, a, b, style: d
     others = Obstacles(obstacles.boxes, [s for s in obstacles.segments if s != (a, b)])
     for size in _sizes(style["road_size"]):
         fonts = [font(bold(style["font"]), size), font(style["font"], size)]
-        beside = [c for extra in (0, 10) for c in _edge_blocks(canvas, a, b, lines, fonts, extra)]
-        plates = [(True, c) for c in _on_road_blocks(canvas, a, b, lines, fonts)]
-        for plate, (anchors, block) in [(False, c) for c in beside] + plates:
+        beside = ((False, c) for extra in (0, 10) for c in _edge_blocks(canvas, a, b, lines, fonts, extra))
+        plates = ((True, c) for c in _on_road_blocks(canvas, a, b, lines, fonts))
+        for plate, (anchors, block) in itertools.chain(beside, plates):
             room = (block[0] - 4, block[1] - 3, block[2] + 4, block[3] + 3) if plate else block
             if canvas.fits(room, 2) and (others if plate else obstacles).clear(room, 3):
                 if plate:

@@ -106,10 +106,12 @@ def summarize(items: list[Item], seed: int = 0, n_boot: int = 1000) -> dict:
     out: dict[str, Any] = {"n": len(items), "overall": float(scores.mean()) if len(items) else 0.0,
                            "overall_ci": bootstrap_ci(scores, seed, "overall", n_boot), "groups": {}}
     for g in GROUPS:
-        names = sorted({getattr(i, g) for i in items})
+        members: dict[str, list[int]] = {}
+        for k, item in enumerate(items):
+            members.setdefault(getattr(item, g), []).append(k)
         out["groups"][g] = {}
-        for name in names:
-            s = np.array([i.score for i in items if getattr(i, g) == name])
+        for name in sorted(members):
+            s = scores[members[name]]
             out["groups"][g][name] = {"n": len(s), "score": float(s.mean()),
                                       "ci": bootstrap_ci(s, seed, f"{g}/{name}", n_boot)}
     extras = {}

@@ -195,7 +195,8 @@ def line_below(boxes: list[Box | list[float]], anchor: int) -> int | None:
     """Index of the nearest box under ``boxes[anchor]`` that overlaps it horizontally; None when
     there is none, or when a second one starts within half a line of it (ambiguous)."""
     a = boxes[anchor]
-    under = sorted((i for i, b in enumerate(boxes) if i != anchor and b[1] >= a[3] - 1
+    top = a[3] - 0.25 * (a[3] - a[1])  # OCR boxes of consecutive lines may touch or overlap a little
+    under = sorted((i for i, b in enumerate(boxes) if i != anchor and b[1] >= top
                     and min(b[2], a[2]) > max(b[0], a[0])), key=lambda i: boxes[i][1])
     if not under:
         return None
@@ -224,6 +225,17 @@ def split_words(text: str, quad: Quad, confidence: float) -> list[Word]:
         box = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
         out.append(Word(tok, box, float(confidence), tuple((float(x), float(y)) for x, y in pts)))
     return out
+
+
+def edit_distance(a: str | list, b: str | list) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions) between two sequences."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 # --- images and hashing ---------------------------------------------------------------------------
@@ -329,7 +341,7 @@ _READERS: dict[tuple, object] = {}
 _READERS_LOCK = threading.Lock()
 
 
-def _cuda_available() -> bool:
+def cuda_available() -> bool:
     try:
         import torch
         return bool(torch.cuda.is_available())
@@ -349,7 +361,7 @@ class EasyOcrEngine(OcrEngine):
 
     def __init__(self, cache_dir: str | Path | None = None, use_cache: bool = True, gpu: bool | None = None,
                  min_size: int = 10, width_ths: float = 0.05):
-        self.gpu = _cuda_available() if gpu is None else gpu
+        self.gpu = cuda_available() if gpu is None else gpu
         self.min_size = min_size
         self.width_ths = width_ths
         super().__init__(cache_dir, use_cache)

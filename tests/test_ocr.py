@@ -63,6 +63,7 @@ def test_cache_answers_a_rerun_without_ocr(photos, easy, cache):
     assert (again.hits, again.misses) == (1, 0)
 
 
+@pytest.mark.slow  # another few seconds of CPU OCR; perf/ocr_quality.py measures this on every kind
 def test_word_recall_on_a_rendered_receipt(easy):
     s = create("textrich.receipt").make(0, 1)
     truth = Counter(w["text"] for ln in s.source["lines"] for w in ln["words"])

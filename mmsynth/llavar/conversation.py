@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from mmsynth.ocr import region_of
+from mmsynth.ocr import edit_distance, region_of
 
 QUOTED = re.compile(r"[\"“”]([^\"“”]{1,200})[\"“”]|(?<![\w])'([^']{2,200})'(?![\w])")
 TURN = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:\*\*)?(question|answer|q|a)(?:\*\*)?\s*[:：](?:\*\*)?\s*(.*)$", re.I)
@@ -77,16 +77,6 @@ def ocr_vocabulary(words: list[dict]) -> set[str]:
     return vocab
 
 
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def token_supported(token: str, vocab: set[str]) -> bool:
     """Seen by the OCR: exactly, or (words of 4+ letters) within an OCR-sized spelling slip."""
     t = _norm(token)
@@ -95,7 +85,7 @@ def token_supported(token: str, vocab: set[str]) -> bool:
     if any(c.isdigit() for c in t) or len(t) < 4:
         return False
     slack = max(1, len(t) // 5)
-    return any(abs(len(v) - len(t)) <= slack and _edit_distance(t, v) <= slack for v in vocab)
+    return any(abs(len(v) - len(t)) <= slack and edit_distance(t, v) <= slack for v in vocab)
 
 
 def claims(question: str, answer: str) -> list[str]:

@@ -279,6 +279,12 @@ def check_layout(sample) -> None:
     node_texts = [t for t in texts if t.role == "node"]
     expected = [(n, s) for n, _ in boxes for s in pl.lines[n]]
     assert [t.text for t in node_texts] == [s for _, s in expected]
+    drawn = {" ".join(pl.lines[n]) for n, _ in boxes}
+    assert drawn == {n["text"] for n in chart["nodes"]}          # every step's whole text is drawn
+    for qa in sample.qa:
+        if qa["family"] == "flow.fixed_answers":
+            steps = qa["answer"].split(" -> ") if qa.get("options") else qa["answer"]
+            assert set(steps) <= drawn
     for t, (n, _) in zip(node_texts, expected):                # every line sits inside its own shape
         assert inside_shape(kind[n], lay.boxes[n], t.box, pl.skew[n]), (t, n)
         assert t.height >= MIN_TEXT_PX * 0.6

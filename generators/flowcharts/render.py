@@ -53,7 +53,8 @@ def plan(chart: dict, style: dict) -> Plan:
     fnt = font(style["font"], style["node_size"])
     lines, sizes, skew = {}, {}, {}
     for n in chart["nodes"]:
-        lines[n["id"]] = textwrap.wrap(n["text"], style["wrap"]) or [n["text"]]
+        lines[n["id"]] = textwrap.wrap(n["text"], style["wrap"], break_long_words=False,
+                                       break_on_hyphens=False) or [n["text"]]
         w, h, sk = _node_size(n["kind"], *_text_block(lines[n["id"]], fnt))
         sizes[n["id"]] = (math.ceil(w), math.ceil(h))
         skew[n["id"]] = sk

@@ -328,13 +328,18 @@ class OcrEngine:
     def read_many(self, images: Iterable[ImageInput], progress: bool = True, desc: str = "ocr"
                   ) -> Iterator[tuple[ImageInput, OcrResult | None, str | None]]:
         """OCR a batch with a progress bar; yields ``(input, result, None)`` or
-        ``(input, None, why)`` for an unreadable image, so one bad file never stops a run."""
+        ``(input, None, why)`` for an unreadable image or one the engine fails on, so one bad
+        file never stops a run."""
         items = list(images)
         for ref in tqdm(items, desc=desc, unit="img", disable=not progress):
             try:
                 yield ref, self.read_result(ref), None
             except UnreadableImage as e:
                 yield ref, None, str(e)
+            except UserError:
+                raise
+            except Exception as e:  # a third-party model may raise anything on an odd input; report it
+                yield ref, None, f"{ref}: OCR failed ({type(e).__name__}: {str(e)[:100]})"
 
 
 _READERS: dict[tuple, object] = {}
@@ -426,6 +431,10 @@ def find_images(inputs: Iterable[str | Path]) -> list[Path]:
             out.append(p)
         else:
             raise UserError(f"{p}: no such file or folder")
-    seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique, seen = [], set()
+    for p in out:
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            unique.append(p)
+    return unique
 

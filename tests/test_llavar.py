@@ -230,3 +230,33 @@ def test_claims_and_support():
     assert unsupported_claims("What is written on the sign?", "Daily Bread", words) == ["Daily", "Bread"]
     assert unsupported_claims("How many items are there?", "There are 3 items.", words) == []
     assert unsupported_claims("Is it based on alcohol?", 'Yes, "alcohol".', words) == []
+
+
+def test_a_corpus_folder_is_an_input(offline_run, cache, tmp_path):
+    _, corpus = offline_run  # the corpus written above: its records use images/ocr/000000.png, 000001.jpg
+    out = tmp_path / "again"
+    assert main(["llavar", str(corpus), "-o", str(out), "--ocr-cache", cache, "--cpu", "-q"]) == 0
+    recs = records(out)
+    assert sorted({r["source"]["image"] for r in recs}) == ["c/images/ocr/000000.png", "c/images/ocr/000001.jpg"]
+    english = by(recs, "ocr.read_text", "c/images/ocr/000000.png")
+    assert english["qa"][0]["answer"].startswith("Reduce your risk of coronavirus infection:")
+
+
+def test_captions_files_and_the_prompt(tmp_path):
+    from mmsynth.errors import UserError
+    from mmsynth.llavar.build import load_captions
+    from mmsynth.llavar.conversation import build_messages
+    (tmp_path / "c.json").write_text('{"a.png": "a bakery sign"}')
+    (tmp_path / "c.jsonl").write_text('{"image": "b.jpg", "caption": "a street"}\n')
+    (tmp_path / "bad.json").write_text('["not", "a", "mapping"]')
+    assert load_captions(str(tmp_path / "c.json")) == {"a.png": "a bakery sign"}
+    assert load_captions(str(tmp_path / "c.jsonl")) == {"b.jpg": "a street"}
+    with pytest.raises(UserError, match="image name -> caption"):
+        load_captions(str(tmp_path / "bad.json"))
+    src = {"width": 300, "height": 300, "lines": [{"text": "FRESH BAKERY", "box": [100, 10, 200, 30]},
+                                                  {"text": "$2.50", "box": [10, 280, 50, 295]}]}
+    msgs = build_messages(src, "a bakery sign")
+    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
+    assert msgs[-1]["content"] == ('Text in the image:\n"FRESH BAKERY" (top-center area)\n'
+                                   '"$2.50" (bottom-left area)\nCaption: a bakery sign')
+    assert "Question:" in msgs[0]["content"] and "Answer:" in msgs[0]["content"]

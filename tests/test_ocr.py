@@ -114,6 +114,12 @@ def test_unreadable_images_are_reported_not_fatal(tmp_path):
     assert [r is not None for _, r, _ in out] == [False, True, False]
     assert "not a readable image" in out[0][2] and "cannot read" in out[2][2]
 
+    class Choking(CountingEngine):
+        def recognise(self, image: np.ndarray) -> list[Word]:
+            raise RuntimeError("input too small for the detector")
+    (_, res, err), = Choking(use_cache=False).read_many([good], progress=False)
+    assert res is None and "OCR failed (RuntimeError: input too small" in err
+
 
 def w(text: str, x0: float, y0: float, x1: float, y1: float) -> Word:
     return Word(text, (x0, y0, x1, y1), 0.9)

@@ -223,7 +223,8 @@ class LlavarRun:
 
     def llm_records(self, kept: list[tuple[InputImage, dict, str]], counts: Counter) -> tuple[list[dict], bool]:
         """LLM conversations for the kept images; turns claiming unseen text are dropped."""
-        replies = self.client.chat_many([build_messages(src, src.get("caption")) for _, src, _ in kept])
+        replies = self.client.chat_many([build_messages(src, src.get("caption")) for _, src, _ in kept],
+                                        progress=self.progress)
         out, finished = [], True
         for (item, src, rel), reply in zip(kept, replies):
             if isinstance(reply, LLMError):

@@ -46,6 +46,8 @@ def test_a_stored_absolute_tolerance_widens_the_relaxed_match():
     ("I think it's Toys, because the bar is tallest.", 1), ("A", 0), ("(A) Books", 0), ("Books or Toys", 0),
     ("A bar chart in which Toys is highest.", 1),  # "A" as an article, not a letter
     ("\\boxed{B}", 1), ("E", 0), ("", 0),
+    ("B indeed.", 1), ("b, my friend, certainly.", 1), ("The answer is B, truly.", 1),  # format instructions
+    ("I think so", 0), ("A indeed.", 0),  # "I" and "A" open sentences: no letter read
 ])
 def test_multiple_choice_letter_or_text(prediction, expected):
     assert metrics.score(ans("Toys", "choice", BOOKS), prediction).score == expected

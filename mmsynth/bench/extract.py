@@ -16,9 +16,10 @@ thousands separators, option letter vs option text). The steps:
      ("3.5 million", "12k") as written and multiplied out: each reading is a candidate,
      and the scorer accepts any that matches.
    * multiple choice: a bare letter ("B", "(B)", "B.", "b") or a leading letter ("B. Toys",
-     "(B) Toys") wins, because the prompt asks for the letter; then the exact option text;
-     then a numeric option equal to the number said; then the one option whose text occurs
-     in the output; then a unique "(B)" / "option B" anywhere.
+     "(B) Toys", "B, because") wins, because the prompt asks for the letter; then the exact
+     option text; then a leading letter followed by words ("B indeed", not A or I, which
+     are English words); then a numeric option equal to the number said; then the one
+     option whose text occurs in the output; then a unique "(B)" / "option B" anywhere.
    * yes/no: the first word if it is a yes/no word, else the only one of the two present.
    * lists and routes: the span split on arrows (routes) or commas, ";", "and" ...
    * points and boxes: the first 2 / 4 numbers of the span.
@@ -259,7 +260,9 @@ def _letter_index(letter: str, n_options: int) -> int | None:
 
 
 _BARE_LETTER = re.compile(r"^[(\[]?(?:option\s+|choice\s+)?([A-Ja-j])[)\]]?$", re.IGNORECASE)
-_LEADING_LETTER = re.compile(r"^[(\[]?([A-J])(?:[).:\]]\s*|\s*[).:\]])(?=\S|$)")
+_LEADING_LETTER = re.compile(r"^[(\[]?([A-J])(?:[).:,\]]\s*|\s*[).:\]])(?=\S|$)", re.IGNORECASE)
+# "B indeed." (a format instruction forced words after the letter); not A or I, which are words
+_LEADING_WORD_LETTER = re.compile(r"^([B-HJb-hj])\s+(?=\w)")
 _LEADING_LETTER_ALT = re.compile(r"^(?:option|choice)\s+([A-J])\b", re.IGNORECASE)
 _ANY_LETTER = re.compile(r"\(([A-J])\)|\b(?:option|choice)\s+([A-J])\b")
 
@@ -306,6 +309,9 @@ def extract_choice(output: str, options: list[Any]) -> int | None:
                  or normalize(str(o)) == normalize(s)]
         if len(exact) == 1:
             return exact[0]
+        m = _LEADING_WORD_LETTER.match(s)
+        if m and _letter_index(m.group(1), n) is not None:
+            return _letter_index(m.group(1), n)
         for finder in (_numeric_option, _mentioned_option):
             i = finder(s, options)
             if i is not None:

@@ -16,7 +16,10 @@ import torch  # noqa: E402
 from mmsynth.cli import main  # noqa: E402
 from mmsynth.errors import UserError  # noqa: E402
 from mmsynth.io import read_json  # noqa: E402
-from mmsynth.train.loop import TrainConfig, train  # noqa: E402
+from mmsynth.train import models  # noqa: E402
+from mmsynth.train.data import Collator, Encoder, corpus_texts, encode_all, load_sources  # noqa: E402
+from mmsynth.train.loop import (TrainConfig, optimizer_step, supervised_columns, supervised_loss_sum,  # noqa: E402
+                                train)
 from mmsynth.train.predict import predict  # noqa: E402
 from test_train_data import TINY, make_bench, make_corpus  # noqa: E402
 
@@ -48,6 +51,43 @@ def assert_falling(values: list[float], factor: float = 0.8) -> None:
     """Finite, and the mean of the last three steps at most ``factor`` times that of the first three."""
     assert all(math.isfinite(v) for v in values)
     assert sum(values[-3:]) / 3 < factor * sum(values[:3]) / 3, values
+
+
+@pytest.mark.parametrize("preset", models.TINY_PRESETS)
+def test_loss_on_supervised_columns_equals_the_full_hf_loss(corpus, preset):
+    """Running the LM head only where answers are gives exactly HF's loss over all positions."""
+    sources = load_sources(corpus)[:3]
+    bundle = models.build_tiny(preset, corpus_texts(sources), **TINY)
+    batch = Collator.of(bundle)(encode_all(sources, Encoder(bundle, 512)))
+    keep = supervised_columns(batch["labels"])
+    assert len(keep) < batch["labels"].shape[1] / 3    # the head runs on a few columns only
+    n = int((batch["labels"][:, 1:] != -100).sum())
+    with torch.no_grad():
+        ours = supervised_loss_sum(bundle.model, batch, keep) / n
+        theirs = bundle.model(**batch).loss
+    assert float(ours) == pytest.approx(float(theirs), rel=1e-5)
+
+
+def test_gradient_accumulation_equals_one_big_batch(corpus):
+    """Two micro-batches of 2 give the gradient of one batch of 4 (loss normalised per token)."""
+    sources = load_sources(corpus)[:4]
+    grads = []
+    for split in ([4], [2, 2]):
+        bundle = models.build_tiny("tiny-llava", corpus_texts(sources), **TINY)
+        examples = encode_all(sources, Encoder(bundle, 512))
+        examples[0].labels[-3] = examples[0].input_ids[-3]   # uneven supervised counts per micro-batch
+        collate = Collator.of(bundle)
+        group = [collate(examples[:split[0]])] + ([collate(examples[2:])] if len(split) == 2 else [])
+        params = list(bundle.model.parameters())
+        seen = {}
+
+        class Capture(torch.optim.SGD):
+            def step(self, closure=None):
+                seen.update({i: p.grad.clone() for i, p in enumerate(params) if p.grad is not None})
+        optimizer_step(bundle.model, group, params, Capture(params, lr=0.0), torch.device("cpu"))
+        grads.append(seen)
+    assert grads[0].keys() == grads[1].keys() and len(grads[0]) > 10
+    assert all(torch.allclose(grads[0][i], grads[1][i], atol=1e-6) for i in grads[0])
 
 
 def test_tiny_llava_learns_the_colours_and_predicts_them(corpus, tmp_path):

@@ -51,10 +51,16 @@ def _rays(cam: Camera, scale: int) -> np.ndarray:
     return d
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("...i,...i->...", a, b)
+
+
+# The intersection routines take one origin (3,) or one per ray (..., 3): camera rays share
+# the camera as origin, shadow rays start at floor points.
 def _sphere(o: np.ndarray, d: np.ndarray, c: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray]:
     oc = o - c
-    b = d @ oc
-    disc = b * b - (oc @ oc - r * r)
+    b = _dot(d, oc)
+    disc = b * b - (_dot(oc, oc) - r * r)
     t = np.where(disc >= 0, -b - np.sqrt(np.maximum(disc, 0)), np.inf)
     t = np.where(t > 1e-6, t, np.inf)
     n = (o + t[..., None] * d - c) / r
@@ -84,22 +90,24 @@ def _cube(o: np.ndarray, d: np.ndarray, c: np.ndarray, a: float, angle: float) -
 
 def _cylinder(o: np.ndarray, d: np.ndarray, c: np.ndarray, r: float, hh: float) -> tuple[np.ndarray, np.ndarray]:
     lo = o - c
+    lx, ly, lz = lo[..., 0], lo[..., 1], lo[..., 2]
     a = d[..., 0] ** 2 + d[..., 2] ** 2
-    b = 2 * (lo[0] * d[..., 0] + lo[2] * d[..., 2])
-    cq = lo[0] ** 2 + lo[2] ** 2 - r * r
+    b = 2 * (lx * d[..., 0] + lz * d[..., 2])
+    cq = lx ** 2 + lz ** 2 - r * r
     disc = b * b - 4 * a * cq
     with np.errstate(divide="ignore", invalid="ignore"):
         ts = (-b - np.sqrt(np.maximum(disc, 0))) / (2 * a)
-        ttop = (hh - lo[1]) / d[..., 1]
-    ys = lo[1] + ts * d[..., 1]
+        ttop = (hh - ly) / d[..., 1]
+    ys = ly + ts * d[..., 1]
     ts = np.where((disc >= 0) & (ts > 1e-6) & (np.abs(ys) <= hh), ts, np.inf)
-    px, pz = lo[0] + ttop * d[..., 0], lo[2] + ttop * d[..., 2]
+    px, pz = lx + ttop * d[..., 0], lz + ttop * d[..., 2]
     ttop = np.where((ttop > 1e-6) & (px * px + pz * pz <= r * r), ttop, np.inf)
-    t = np.minimum(ts, ttop)
-    p = lo + t[..., None] * d
+    t = np.minimum(ts, ttop)  # both inf where missed (NaN comparisons above are False)
+    with np.errstate(invalid="ignore"):
+        p = lo + t[..., None] * d
     side = np.stack([p[..., 0] / r, np.zeros_like(t), p[..., 2] / r], -1)
     n = np.where((ttop <= ts)[..., None], np.array([0.0, 1.0, 0.0]), side)
-    return np.nan_to_num(t, nan=np.inf), n
+    return t, n
 
 
 def intersect(obj: dict, o: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,25 +182,19 @@ def bounding_sphere(obj: dict) -> tuple[np.ndarray, float]:
 
 
 def shadowed(objects: list[dict], c: Cast, cam: Camera, scale: int, light: np.ndarray) -> np.ndarray:
-    """Floor pixels whose ray toward the light meets an object's bounding sphere.
+    """Floor pixels whose ray toward the light meets an object (exact shapes).
 
-    Shadows are cosmetic (no answer depends on them), so bounding spheres suffice; each
-    object is tested on a window around it (a shadow falls within a few radii).
+    Only floor points within the object's shadow reach (its height projected along the
+    light, plus its radius) are tested.
     """
     out = np.zeros(c.labels.shape, dtype=bool)
+    slope = float(np.hypot(light[0], light[2]) / max(light[1], 1e-3))
     for obj in objects:
-        rows, cols = screen_window(obj, cam, scale, grow=3.5)
+        centre, radius = bounding_sphere(obj)
+        reach = radius + 2 * obj["extent"] * slope
+        rows, cols = screen_window(obj, cam, scale, grow=1.0 + reach / radius)
         pts = c.points[rows, cols]
-        hit = np.isfinite(_bounding_hit(obj, pts, np.broadcast_to(light, pts.shape)))
-        out[rows, cols] |= hit & (c.labels[rows, cols] == FLOOR)
+        near = (c.labels[rows, cols] == FLOOR) & (np.hypot(pts[..., 0] - centre[0], pts[..., 2] - centre[2]) <= reach)
+        t, _ = intersect(obj, pts[near], np.repeat(light[None, :], int(near.sum()), axis=0))
+        out[rows, cols][near] |= np.isfinite(t)
     return out
-
-
-def _bounding_hit(obj: dict, origins: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Ray parameter to an object's bounding sphere, one origin per ray."""
-    c, r = bounding_sphere(obj)
-    oc = origins - c
-    b = np.einsum("...i,...i->...", d, oc)
-    disc = b * b - np.einsum("...i,...i->...", oc, oc) + r * r
-    t = -b - np.sqrt(np.maximum(disc, 0))
-    return np.where((disc >= 0) & (t > 1e-4), t, np.inf)

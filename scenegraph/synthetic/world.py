@@ -61,8 +61,9 @@ def sample_layout(rng: np.random.Generator, palette: dict | None = None) -> tupl
             if all(np.hypot(obj["x"] - o["x"], obj["z"] - o["z"]) > 1.3 * (extent + o["extent"]) + MIN_SPACING
                    for o in objects):
                 objects.append(obj)
+        light = [round(uniform(rng, -0.7, 0.7), 3), round(uniform(rng, 0.6, 1.0), 3), round(uniform(rng, -0.6, -0.1), 3)]
         layout = {"objects": objects, "camera": dict(v["camera"]), "width": v["image"]["width"],
-                  "height": v["image"]["height"], "light": [-0.45, 0.8, -0.4]}
+                  "height": v["image"]["height"], "light": light}
         c = cast(objects, camera(layout))
         visible = np.bincount(c.labels[c.labels != FLOOR].ravel(), minlength=len(objects))
         if len(objects) >= 2 and visible.min() >= MIN_VISIBLE_PX:

@@ -221,3 +221,38 @@ def test_a_corrupt_answers_file_is_named_by_line(bench, tmp_path):
     write_jsonl(bench / "answers.jsonl", [ANSWERS[0], ANSWERS[0]])
     with pytest.raises(UserError, match=r"answers.jsonl:2: duplicate id 'q1'"):
         load_answers(bench)
+
+
+def comply(instructions: list[dict]) -> str:
+    """A response written to follow every instruction given (to prove the combination can be followed)."""
+    k = {i["kind"]: i["args"] for i in instructions}
+    words = [k["start_letter"]["letter"] + "ay" if "start_letter" in k else "The", "12"]
+    if "include_number" in k:
+        words.append(str(k["include_number"]["n"]))
+    while "min_words" in k and len(words) + ("end_word" in k) < k["min_words"]["n"]:
+        words.append("yes")
+    if "end_word" in k:
+        words.append(k["end_word"]["word"])
+    text = " ".join(words) + "."
+    if "end_phrase" in k:
+        text += " " + k["end_phrase"]["phrase"]
+    text = text.lower() if "lowercase" in k else text.upper() if "uppercase" in k else text
+    return f'"{text}"' if "quoted" in k else text
+
+
+def test_every_combination_the_sampler_allows_can_be_followed():
+    import itertools
+    kinds = ifeval.catalogue()["kinds"]
+    checked = 0
+    for size in (1, 2, 3):
+        for combo in itertools.combinations(sorted(kinds), size):
+            if any(ifeval._conflicting(c, [o for o in combo if o != c]) for c in combo):
+                continue
+            arg_sets = [[dict(zip(kinds[c]["args"], values)) for values in
+                         itertools.product(*kinds[c]["args"].values())] for c in combo]
+            for args in itertools.product(*arg_sets):
+                instructions = [{"kind": c, "args": a} for c, a in zip(combo, args)]
+                response = comply(instructions)
+                assert all(ifeval.follows(response, i) for i in instructions), (instructions, response)
+                checked += 1
+    assert checked > 1000

@@ -13,13 +13,9 @@ from generators.floorplans.plan import (COMPASS, MIN_ADJACENT_DM, area, directio
                                         has_door, names, of_type, room as room_of, size_text, touching, wall_length,
                                         window_count)
 from generators.floorplans.sampler import room_data, room_type
-from generators.graphs.common import pick_pair, pick_yes_or_no
+from generators.graphs.common import count_of, near_numbers, pick_pair, pick_yes_or_no
 
 Q = Solvers()
-
-
-def _near(x: int, lo: int = 0) -> list[int]:
-    return [v for v in (x + 1, x - 1, x + 2, x + 3) if v >= lo]
 
 
 def _pick_room(spec: dict, rng: np.random.Generator) -> dict:
@@ -105,7 +101,7 @@ def _route(spec: dict, a: str, b: str) -> Solution:
     wrong_turn = [[a, n] + best[2:] for n in sorted(g[a]) if n != best[1]]       # another first door
     wrong = longer[:2] + skipped[:1] + wrong_turn[:1] + [[a] + best[1:-1][::-1] + [b]]
     steps = "; ".join(f"{x} -> {y} through their door" for x, y in zip(best, best[1:]))
-    return Solution(best, f"{steps}: {len(best) - 1} doors.", [w for w in wrong if w != best])
+    return Solution(best, f"{steps}: {count_of(len(best) - 1, 'door')}.", [w for w in wrong if w != best])
 
 
 def _kind_types(spec: dict) -> list[str]:
@@ -123,7 +119,7 @@ def _bind_count(spec: dict, rng: np.random.Generator) -> dict:
 def _count(spec: dict, type: str, plural: str) -> Solution:
     rooms = of_type(spec, type)
     listed = ", ".join(rooms) if rooms else "none"
-    return Solution(len(rooms), f"{plural.capitalize()}: {listed} ({len(rooms)}).", _near(len(rooms)))
+    return Solution(len(rooms), f"{plural.capitalize()}: {listed} ({len(rooms)}).", near_numbers(len(rooms)))
 
 
 @Q.bind("floorplan.direction")
@@ -177,13 +173,13 @@ def _doors_of(spec: dict, room: str) -> Solution:
     g = door_graph(spec)
     n = door_count(spec, room)
     ent = " plus the entrance" if spec["entrance"]["room"] == room else ""
-    return Solution(n, f"Doors to {', '.join(sorted(g[room]))}{ent}: {n}.", _near(n, lo=1))
+    return Solution(n, f"Doors to {', '.join(sorted(g[room]))}{ent}: {n}.", near_numbers(n, lo=1))
 
 
 @Q.solve("floorplan.windows_of")
 def _windows_of(spec: dict, room: str) -> Solution:
     n = window_count(spec, room)
-    return Solution(n, f"{room} has {n} window{'s' if n != 1 else ''} on its outer walls.", _near(n))
+    return Solution(n, f"{room} has {count_of(n, 'window')} on its outer walls.", near_numbers(n))
 
 
 def _repeated_types(spec: dict) -> list[str]:
@@ -226,7 +222,7 @@ def _nearest(spec: dict, room: str, type: str, label: str) -> Solution:
     ranked = sorted(of_type(spec, type), key=lambda n: dist[n])
     if len(ranked) < 2 or dist[ranked[0]] == dist[ranked[1]]:
         raise NotApplicable("no single nearest room of the type")
-    parts = ", ".join(f"{n} {dist[n]} door{'s' if dist[n] != 1 else ''}" for n in ranked)
+    parts = ", ".join(f"{n} {count_of(dist[n], 'door')}" for n in ranked)
     return Solution(ranked[0], f"From {room}: {parts}.", ranked[1:])
 
 

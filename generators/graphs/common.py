@@ -28,6 +28,11 @@ def others(candidates: Iterable[str], exclude: Iterable[str], k: int = 4) -> lis
     return out[:k]
 
 
+def count_of(n: int, word: str, plural: str | None = None) -> str:
+    """'1 cousin', '3 cousins' (``plural`` for irregular words: count_of(1, 'person', 'people'))."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
 def join_names(names: list[str]) -> str:
     """'A', 'A and B', 'A, B and C' (for rationales)."""
     if not names:

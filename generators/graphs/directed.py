@@ -15,7 +15,7 @@ from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, pick_n, randint, shuffled, uniform
 from mmsynth.registry import register
 
-from generators.graphs.common import join_names, near_numbers, others, pick_pair, pick_yes_or_no
+from generators.graphs.common import count_of, join_names, near_numbers, others, pick_pair, pick_yes_or_no
 from generators.graphs.geometry import Box, Point, boxes_intersect, circle_box, grow, point_segment_distance, \
     segment_hits_box
 from generators.graphs.style import (draw_arrowhead, legible_font, palette_colors, sample_style, snap, text_size, tint,
@@ -67,7 +67,7 @@ def path_cost(g: nx.DiGraph, path: list[str]) -> int:
 
 def describe_path(g: nx.DiGraph, path: list[str], weighted: bool) -> str:
     if not weighted:
-        return f"{' -> '.join(path)} uses {len(path) - 1} edges"
+        return f"{' -> '.join(path)} uses {count_of(len(path) - 1, 'edge')}"
     parts = " + ".join(str(g.edges[a, b]["weight"]) for a, b in zip(path, path[1:]))
     return f"{' -> '.join(path)} costs {parts} = {path_cost(g, path)}"
 
@@ -201,7 +201,7 @@ def _cycle_count(spec: dict) -> Solution:
     if len(cycles) > MAX_CYCLES:
         raise NotApplicable("too many cycles to count by eye")
     listed = "; ".join(" -> ".join(c + c[:1]) for c in sorted(_canonical(c) for c in cycles))
-    return Solution(len(cycles), f"{len(cycles)} cycles" + (f": {listed}." if cycles else "."),
+    return Solution(len(cycles), count_of(len(cycles), "cycle") + (f": {listed}." if cycles else "."),
                     near_numbers(len(cycles)))
 
 

@@ -14,7 +14,7 @@ from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, randint, shuffled
 from mmsynth.registry import register
 
-from generators.graphs.common import join_names, near_numbers, others
+from generators.graphs.common import count_of, join_names, near_numbers, others
 from generators.graphs.geometry import Box, Point
 from generators.graphs.kinship import (RELATIONS, ancestors_at, children, cousins, explain, family_graph,
                                        kin_term, parents, relation, siblings, spouse)
@@ -224,7 +224,7 @@ def _cousins(spec: dict, person: str) -> Solution:
     cs = sorted(cousins(g, person))
     pars = sorted(parents(g, person))
     rationale = (f"{person}'s parents are {' and '.join(pars)}; the children of their siblings are "
-                 f"{join_names(cs)}: {len(cs)} cousins.")
+                 f"{join_names(cs)}: {count_of(len(cs), 'cousin')}.")
     return Solution(len(cs), rationale, [len(siblings(g, person))] + near_numbers(len(cs)))
 
 

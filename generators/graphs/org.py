@@ -13,7 +13,7 @@ from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, pick_n, randint, weighted
 from mmsynth.registry import register
 
-from generators.graphs.common import join_names, near_numbers, others
+from generators.graphs.common import count_of, join_names, near_numbers, others
 from generators.graphs.style import (draw_box, draw_polyline, legible_font, palette_colors, sample_style, snap, text_size,
                                      tint, vocab)
 from generators.graphs.treelayout import TreeLayout, layered_tree, transposed
@@ -123,7 +123,7 @@ Q.bind("org.direct_reports")(_pick_manager)
 @Q.solve("org.direct_reports")
 def _direct_reports(spec: dict, person: str) -> Solution:
     kids = list(org_graph(spec).successors(person))
-    return Solution(len(kids), f"Directly under {person}: {join_names(kids)}, {len(kids)} people.",
+    return Solution(len(kids), f"Directly under {person}: {join_names(kids)}, {count_of(len(kids), 'person', 'people')}.",
                     near_numbers(len(kids), lo=0))
 
 
@@ -136,7 +136,7 @@ def _total_reports(spec: dict, person: str) -> Solution:
     kids = list(g.successors(person))
     below = nx.descendants(g, person)
     parts = [f"{k} ({len(nx.descendants(g, k))} below)" for k in kids]
-    rationale = (f"{person} has {len(kids)} direct reports: {join_names(parts)}; "
+    rationale = (f"{person} has {count_of(len(kids), 'direct report')}: {join_names(parts)}; "
                  f"{len(kids)} + {len(below) - len(kids)} = {len(below)}.")
     return Solution(len(below), rationale, [len(kids)] + near_numbers(len(below), lo=1))
 
@@ -151,7 +151,7 @@ def _depth(spec: dict, person: str, top: str) -> Solution:
     chain = chain_up(org_graph(spec), person)
     if chain[-1] != top:
         raise NotApplicable(f"{top} is not the head of the chart")
-    return Solution(len(chain) - 1, " -> ".join(chain) + f": {len(chain) - 1} steps.", near_numbers(len(chain) - 1, lo=1))
+    return Solution(len(chain) - 1, " -> ".join(chain) + f": {count_of(len(chain) - 1, 'step')}.", near_numbers(len(chain) - 1, lo=1))
 
 
 @Q.bind("org.lowest_common_manager")
@@ -243,7 +243,7 @@ def _peers(spec: dict, person: str) -> Solution:
     g = org_graph(spec)
     m = manager_of(g, person)
     peers = [c for c in g.successors(m) if c != person]
-    return Solution(len(peers), f"{m} manages {g.out_degree(m)} people; without {person}: "
+    return Solution(len(peers), f"{m} manages {count_of(g.out_degree(m), 'person', 'people')}; without {person}: "
                     f"{join_names(peers)} = {len(peers)}.", [len(peers) + 1] + near_numbers(len(peers)))
 
 

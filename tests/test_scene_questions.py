@@ -275,3 +275,15 @@ def test_any_seed_gives_verifiable_questions(seed, index, name):
         q = json.loads(json.dumps(q))
         assert qa_errors(q) == []
         assert verify_qa(by_name[q["family"]], spec, q) is None
+
+
+def test_label_choice_favours_rare_concepts(b2):
+    """scene.count.objects picks labels with probability proportional to their rarity weight."""
+    spec = json.loads(json.dumps(b2))
+    scene = spec["scenes"][0]
+    scene["rarity"] = {label: 0.01 for label in scene["rarity"]} | {"bat": 1.0}
+    fam = ALL_FAMILIES["scene.count.objects"]
+    rng = np.random.default_rng(0)
+    picks = [fam.bind(spec, rng)["label"] for _ in range(200)]
+    assert picks.count("bat") > 150  # 1.0 against 4 x 0.01 for the other countable labels
+    assert "game" not in picks       # a mass noun is never counted

@@ -123,7 +123,8 @@ def _extreme(spec: dict, direction: str, candidates: list[int]) -> tuple[int, So
     edges = ", ".join(f"{names[c]} {s['objects'][c]['box'][side]:g}" for c in candidates)
     why = f"Box edges ({'x' if axis == 'x' else 'y'}, pixels): {edges}; the {names[w]} is {word} and overlaps none of the others on that axis."
     return w, Solution(names[w], rationale=why, distractors=[names[c] for c in candidates if c != w],
-                       fields={"choices": join([the(names[c]) for c in candidates]), "extreme": word})
+                       fields={"choices": join([the(names[c]) for c in candidates]),
+                               "choices_or": join([the(names[c]) for c in candidates], "or"), "extreme": word})
 
 
 @Q.solve("scene.extreme.choice")
@@ -257,7 +258,8 @@ def _which(spec: dict, predicate: str, object: int, candidates: list[int]) -> So
     hits = [c for c in candidates if c in subjects(s, predicate, object)]
     check(len(hits) == 1, "not exactly one candidate in the relation")
     return Solution(names[hits[0]], distractors=[names[c] for c in candidates if c != hits[0]],
-                    fields={"choices": join([the(names[c]) for c in candidates], "or"), "b": names[object]})
+                    fields={"choices": join([the(names[c]) for c in candidates]),
+                            "choices_or": join([the(names[c]) for c in candidates], "or"), "b": names[object]})
 
 
 # --- depth ---------------------------------------------------------------------------

@@ -8,9 +8,11 @@ are computed from that ground truth.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import yaml
 
 from generators.textrich import documents
 from generators.textrich.layout import render_page
@@ -38,9 +40,15 @@ class TextRichDocument(Generator):
         return render_page(spec, style)
 
 
+_KINDS = yaml.safe_load(Path(__file__).with_name("kinds.yaml").read_text())
+
+
 def _define(name: str, sampler: Callable[[np.random.Generator], dict], doc: str) -> type[TextRichDocument]:
+    """Register a document kind with the families kinds.yaml gives it."""
+    wanted = set(_KINDS["common"]) | set(_KINDS["kinds"][name])
     cls = type(name.split(".")[1].title().replace("_", ""), (TextRichDocument,),
-               {"__doc__": doc, "sampler": staticmethod(sampler), "__module__": __name__})
+               {"__doc__": doc, "sampler": staticmethod(sampler), "__module__": __name__,
+                "families": [f for f in FAMILIES if f.name in wanted]})
     return register(name)(cls)
 
 

@@ -19,6 +19,7 @@ from mmsynth.rand import pick, randint, uniform, weighted
 from generators.floorplans.partition import Rect, exterior_sides, shared_wall, split_footprint
 
 MIN_DOOR_WALL = 15   # dm of shared wall needed for a door (door plus margins)
+MAX_ATTEMPTS = 500   # plans tried before rooms.yaml is judged impossible (a handful suffice in practice)
 MAX_EXTRA_DOORS = 2  # doors beyond the spanning tree, giving some plans a choice of routes
 NORTHS = ("up", "right", "down", "left")
 
@@ -36,10 +37,11 @@ def room_type(t: str) -> dict:
 def sample_plan(rng: np.random.Generator, kind: str) -> dict:
     """A plan of ``kind`` ('home' or 'office'); resamples until its rooms are door-connected."""
     cfg = room_data()["kinds"][kind]
-    while True:
+    for _ in range(MAX_ATTEMPTS):
         spec = _try_plan(rng, kind, cfg)
         if spec is not None:
             return spec
+    raise RuntimeError(f"rooms.yaml: no door-connected {kind} plan in {MAX_ATTEMPTS} attempts; check its sizes")
 
 
 def _try_plan(rng: np.random.Generator, kind: str, cfg: dict) -> dict | None:

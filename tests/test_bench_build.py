@@ -86,14 +86,14 @@ class ConstFixture(DotsFixture):
                 _family("const.count", "number", _count)]
 
 
-def make_corpus(root: Path, seed: int, indexes: range) -> None:
+def make_corpus(root: Path, seed: int, indexes: range, fmt: str = "png") -> None:
     """A corpus of fixture samples written with the corpus helpers, as `mmsynth generate` would."""
     gen = DotsFixture()
     writer = CorpusWriter(root, shard_size=4)
     for i in indexes:
         sample = gen.make(seed, i)
-        paths = [f"images/{FIXTURE}/{i:06d}.png"]
-        write_image(root, paths[0], sample.images[0])
+        paths = [f"images/{FIXTURE}/{i:06d}.{fmt}"]
+        write_image(root, paths[0], sample.images[0], fmt)
         rec = sample.record(f"{FIXTURE}-{seed}-{i:06d}", FIXTURE, "puzzle", paths, seed, i)
         assert validate_record(rec) == []
         writer.add(rec)
@@ -169,6 +169,13 @@ def test_build_shares_no_image_or_question_with_an_excluded_corpus(tmp_path):
     assert meta["exclude"] == [{"corpus": str(tmp_path / "train"), "images": 12,
                                 "questions": sum(len(json.loads(l)["qa"]) for p in (tmp_path / "train/data").glob("*")
                                                  for l in p.read_text().splitlines())}]
+
+
+def test_build_excludes_the_same_content_saved_in_another_image_format(tmp_path):
+    make_corpus(tmp_path / "train", seed=2, indexes=range(12), fmt="jpg")
+    meta = build(BuildConfig(out=tmp_path / "b", n=20, seed=2, patterns=[FIXTURE], exclude=[tmp_path / "train"]))
+    assert meta["counts"]["samples_excluded_same_source"] == 12 and "samples_excluded" not in meta["counts"]
+    assert min(a["origin"]["index"] for a in read_lines(tmp_path / "b/answers.jsonl")) >= 12
 
 
 def test_build_excludes_a_corpus_made_by_the_real_pipeline(tmp_path, small_corpus):

@@ -6,8 +6,8 @@ Questions are drawn sample by sample (generators round-robin, sample ``index`` o
 * their (task, family) quota is open: ``n`` split evenly over tasks, then over each
   task's families; a family that stops yielding gives its unfilled share to the other
   families of its task (else to all);
-* no image of the sample and no question is in an excluded corpus, or already in the
-  benchmark (content hashes, :mod:`mmsynth.bench.hashing`);
+* no image, symbolic source or question of the sample is in an excluded corpus, and no
+  image or question is already in the benchmark (content hashes, :mod:`mmsynth.bench.hashing`);
 * the family's answer distribution stays balanced (:mod:`mmsynth.bench.balance`);
 * at most ``per_image`` questions come from one sample (default 1, so the questions
   are independent and the bootstrap intervals honest).
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +42,11 @@ from mmsynth.record import OPTION_LETTERS, option_key
 FORMAT = "mmsynth-bench/1"
 QUESTIONS, ANSWERS, META = "questions.jsonl", "answers.jsonl", "bench.json"
 IF_DIALOGUES, IF_ANSWERS = "if_dialogues.jsonl", "if_answers.jsonl"
+
+
 @dataclass
 class BuildConfig:
+    """The options of ``bench build`` (see the command's --help)."""
     out: Path
     n: int
     seed: int = 0
@@ -99,6 +103,9 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
     questions = cand.qa
     if any(h in state.excluded.images for h in hashes):
         state.counts["samples_excluded"] += 1
+        questions = []
+    elif cand.spec_hash in state.excluded.specs:  # same content, drawn or saved differently
+        state.counts["samples_excluded_same_source"] += 1
         questions = []
     elif any(h in state.seen_images for h in hashes):
         state.counts["samples_duplicate"] += 1
@@ -183,20 +190,18 @@ def build(cfg: BuildConfig) -> dict:
         raise UserError("-n must be at least 1")
     if cfg.max_ratio < 1:
         raise UserError("--max-ratio must be at least 1")
-    if cfg.per_image < 1 or cfg.patience < 1:
-        raise UserError("--per-image and --patience must be at least 1")
+    if cfg.per_image < 1 or cfg.patience < 1 or cfg.workers < 1:
+        raise UserError("--per-image, --patience and --workers must be at least 1")
     if (cfg.out / META).exists() or (cfg.out / QUESTIONS).exists():
         raise UserError(f"{cfg.out}: already holds a benchmark; choose another -o or remove it")
     excluded = ExcludedContent()
     for root in cfg.exclude:
         excluded.add_corpus(root)
-    if cfg.workers < 1:
-        raise UserError("--workers must be at least 1")
     source = CorpusSource(cfg.source_corpus, cfg.seed) if cfg.source_corpus else \
         GeneratorSource(cfg.patterns, cfg.seed, cfg.workers)
     state = BuildState(Quotas(source.strata(), cfg.n, cfg.patience), Balancer(cfg.max_ratio), excluded)
-    with tqdm(total=cfg.n, desc="bench build", unit="q") as bar:
-        for cand in source.candidates(state.quotas):
+    with tqdm(total=cfg.n, desc="bench build", unit="q") as bar, closing(source.candidates(state.quotas)) as cands:
+        for cand in cands:
             bar.update(offer(cand, state, cfg.out, cfg.per_image))
             bar.set_postfix(samples=state.counts["samples_offered"], refresh=False)
             if state.quotas.total() >= cfg.n:
@@ -211,7 +216,7 @@ def build(cfg: BuildConfig) -> dict:
                        "if_turns": len(if_answers)},
             "skipped_generators": source.skipped, "first_errors": source.first_error, "quotas": state.quotas.figures(),
             "balance": state.balancer.figures(), "correct_letters": _letter_counts(state.answers),
-            "exclude": excluded.sources}
+            "exclude": excluded.corpora}
     if dialogues:
         atomic_write_jsonl(cfg.out / IF_DIALOGUES, dialogues)
         atomic_write_jsonl(cfg.out / IF_ANSWERS, if_answers)

@@ -3,11 +3,14 @@
 An image is identified by the SHA-256 of its file bytes (images are written with the
 deterministic encoder of :func:`mmsynth.corpus.encode_image`, so the same picture made
 twice hashes the same); a question by the SHA-256 of its normalised text, its option
-keys (sorted, so a reshuffled option list is the same question) and its images' hashes.
+keys (sorted, so a reshuffled option list is the same question) and its images' hashes;
+a sample's content by the SHA-256 of its symbolic ``source`` (canonical JSON), which
+also catches the same chart drawn in another style or saved in another image format.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def source_hash(source: dict) -> str:
+    """Identity of a sample's symbolic content (its spec), whatever the rendering."""
+    return sha256(json.dumps(source, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
 def question_hash(qa: dict, image_hashes: list[str]) -> str:
     """Identity of a question: normalised text + sorted option keys + the image hashes in order."""
     options = sorted(option_key(o) for o in qa.get("options") or [])
@@ -38,13 +46,14 @@ def question_hash(qa: dict, image_hashes: list[str]) -> str:
 
 @dataclass
 class ExcludedContent:
-    """The image and question hashes of the corpora a benchmark must not share anything with."""
+    """The image, question and source hashes of the corpora a benchmark must not share anything with."""
     images: set[str] = field(default_factory=set)
     questions: set[str] = field(default_factory=set)
-    sources: list[dict] = field(default_factory=list)
+    specs: set[str] = field(default_factory=set)
+    corpora: list[dict] = field(default_factory=list)
 
     def add_corpus(self, root: str | Path) -> None:
-        """Hash every image and question of a corpus (records are validated on the way)."""
+        """Hash every image, question and source of a corpus (records are validated on the way)."""
         root = require_corpus(root)
         n_q, cache = 0, {}
         for shard, line, rec in tqdm(iter_records(root), desc=f"hashing {root.name}", unit="rec", leave=False):
@@ -58,7 +67,8 @@ class ExcludedContent:
                         raise UserError(f"{root}/data/{shard}:{line}: image {rel} cannot be read") from None
                 hashes.append(cache[rel])
             self.images.update(hashes)
+            self.specs.add(source_hash(rec["source"]))
             for qa in rec["qa"]:
                 self.questions.add(question_hash(qa, hashes))
                 n_q += 1
-        self.sources.append({"corpus": str(root), "images": len(set(cache.values())), "questions": n_q})
+        self.corpora.append({"corpus": str(root), "images": len(set(cache.values())), "questions": n_q})

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from mmsynth import registry
-from mmsynth.bench.hashing import image_bytes
+from mmsynth.bench.hashing import image_bytes, source_hash
 from mmsynth.bench.quotas import Quotas, Stratum
 from mmsynth.corpus import iter_records, require_corpus
 from mmsynth.errors import UserError
@@ -34,6 +34,7 @@ class Candidate:
     task: str
     blobs: list[bytes]
     exts: list[str]
+    spec_hash: str
     qa: list[dict]
     origin: dict
     strata: list[Stratum]
@@ -49,13 +50,13 @@ _WORKER_GENERATORS: dict[str, Any] = {}
 
 
 def make_sample(name: str, seed: int, index: int) -> tuple[str, Any]:
-    """Sample ``index`` of generator ``name`` with encoded images: ``("ok", (blobs, exts, qa))``,
+    """Sample ``index`` of generator ``name`` with encoded images: ``("ok", (blobs, exts, spec hash, qa))``,
     ``("user", message)`` when the generator cannot make samples here, or ``("error", message)``."""
     try:
         gen = _WORKER_GENERATORS.get(name) or _WORKER_GENERATORS.setdefault(name, registry.create(name))
         sample = gen.make(seed, index)
         blobs, exts = encode_images(sample.images)
-        return "ok", (blobs, exts, sample.qa)
+        return "ok", (blobs, exts, source_hash(sample.source), sample.qa)
     except UserError as e:
         return "user", str(e)
     except Exception as e:  # a failing sample is skipped and counted by the caller
@@ -142,8 +143,8 @@ class GeneratorSource:
                         self.first_error.setdefault(n, made)
                         quotas.observe(self.families[n], set())
                     else:
-                        blobs, exts, qa = made
-                        yield Candidate(f"{n}-{self.seed}-{i:06d}", n, self.tasks[n], blobs, exts, qa,
+                        blobs, exts, spec, qa = made
+                        yield Candidate(f"{n}-{self.seed}-{i:06d}", n, self.tasks[n], blobs, exts, spec, qa,
                                         {"generator": n, "seed": self.seed, "index": i}, self.families[n])
         finally:
             maker.close()
@@ -173,7 +174,8 @@ class CorpusSource:
                 blobs, exts = encode_images([self.root / p for p in rec["images"]])
             except OSError as e:
                 raise UserError(f"{self.root}: image of record {rec['id']} cannot be read ({e.strerror})") from None
-            yield Candidate(rec["id"], rec["generator"], rec["task"], blobs, exts, rec["qa"],
+            yield Candidate(rec["id"], rec["generator"], rec["task"], blobs, exts, source_hash(rec["source"]),
+                            rec["qa"],
                             {"corpus": str(self.root), "record": rec["id"]}, strata)
         for key in quotas.target:
             quotas.close(key)

@@ -68,9 +68,9 @@ def _legs(v: MapView, nodes: list) -> list[float]:
     return legs
 
 
-def _route_rationale(v: MapView, route: list[str], nodes: list, length: float) -> str:
+def _route_rationale(v: MapView, route: list[str], nodes: list, length: float, lead: str = "Shortest route") -> str:
     legs = _legs(v, nodes)
-    return (f"Shortest route {' -> '.join(route)}: " + " + ".join(format_number(x) for x in legs)
+    return (f"{lead} {' -> '.join(route)}: " + " + ".join(format_number(x) for x in legs)
             + f" = {_amount(length, v.unit)}.")
 
 
@@ -111,7 +111,7 @@ def avoid_route(spec: dict, a: str, b: str, c: str) -> Solution:
         raise NotApplicable(f"{c} is not on the shortest route")
     route, length = unique_route(v, a, b, avoid=c)
     why = (f"The shortest route {' -> '.join(direct)} passes {c}; without {c}, "
-           + _route_rationale(v, route, _path_nodes(v, a, b, avoid=c), length))
+           + _route_rationale(v, route, _path_nodes(v, a, b, avoid=c), length, lead="the shortest is"))
     return Solution(route, why, [direct] + _route_distractors(v, route, a, b), _fields(v))
 
 

@@ -256,3 +256,14 @@ def test_every_combination_the_sampler_allows_can_be_followed():
                 assert all(ifeval.follows(response, i) for i in instructions), (instructions, response)
                 checked += 1
     assert checked > 1000
+
+
+def test_random_baseline_draws_another_questions_answer():
+    answers = [_a("t1", "Oslo", "text", "f.city", "map"), _a("t2", "Rome", "text", "f.city", "map"),
+               _a("t3", "Oslo", "text", "f.city", "map")]
+    for seed in range(5):
+        preds = baseline_predictions(answers, seed)
+        assert preds["random"]["t2"] == ["oslo"]  # both other questions answer Oslo
+        assert preds["random"]["t1"] in (["rome"], ["oslo"])
+        assert preds["majority"] == {"t1": ["oslo"], "t2": ["oslo"], "t3": ["oslo"]}
+    assert baseline_predictions(answers[:1], 0)["random"] == {"t1": [""]}

@@ -159,10 +159,14 @@ def baseline_predictions(answers: list[dict], seed: int) -> dict[str, dict[str, 
             majority[a["id"]] = [OPTION_LETTERS[counts.index(max(counts))]]
             random[a["id"]] = [OPTION_LETTERS[int(rng.integers(len(options)))]]
             continue
-        others = pools[fam][:mine] + pools[fam][mine + 1:]
-        choices = ["yes", "no"] if a["answer_type"] == "yesno" else others
         majority[a["id"]] = [_majority(ranked[fam], own)]
-        random[a["id"]] = [choices[int(rng.integers(len(choices)))] if choices else ""]
+        if a["answer_type"] == "yesno":
+            random[a["id"]] = [("yes", "no")[int(rng.integers(2))]]
+        elif len(pools[fam]) > 1:  # another question's answer: skip over the question's own slot
+            r = int(rng.integers(len(pools[fam]) - 1))
+            random[a["id"]] = [pools[fam][r + (r >= mine)]]
+        else:
+            random[a["id"]] = [""]
     return {"majority": majority, "random": random}
 
 

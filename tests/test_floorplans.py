@@ -19,7 +19,7 @@ from generators.floorplans.partition import exterior_sides, shared_wall, split_f
 from generators.floorplans.plan import dm, door_graph, rect
 from generators.floorplans.render import layout_plan, render_plan
 from generators.graphs.geometry import box_inside, boxes_intersect, grow
-from test_graphs import assert_every_family_asked_with_sound_mc
+from test_graphs import assert_every_family_asked_with_sound_mc, assert_routes_are_drawn
 
 NAMES = ["floorplan.home", "floorplan.office"]
 
@@ -153,6 +153,11 @@ def test_plans_are_valid_and_labels_legible_over_many_seeds(name):
         s = gen.make(0, i)
         check_plan_geometry(s.source)
         _check_layout(s.source, s.style, render_plan(s.source, s.style))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_route_answers_are_visible_in_the_image(name):
+    assert assert_routes_are_drawn(create(name), 2, 40) > 5
 
 
 # --- determinism, verification, multiple choice -------------------------------------------

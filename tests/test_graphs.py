@@ -274,6 +274,25 @@ def test_layouts_are_overlap_free_over_many_seeds(name):
         CHECKS[name](gen, 0, i)
 
 
+def assert_routes_are_drawn(gen, seed: int, n: int) -> int:
+    """Every stop of every route answer is a label drawn in the image; returns how many routes were seen."""
+    routes = 0
+    for i in range(n):
+        s = gen.make(seed, i)
+        drawn = {t.text for t in s.texts}
+        for qa in s.qa:
+            if qa["family"].endswith(("shortest_path", "route", "chain_of_command")):
+                stops = qa["answer"] if isinstance(qa["answer"], list) else qa["answer"].split(" -> ")
+                assert set(stops) <= drawn, (qa, drawn)
+                routes += 1
+    return routes
+
+
+def test_route_answers_are_visible_in_the_image():
+    assert assert_routes_are_drawn(create("graph.directed"), 1, 40) > 5
+    assert assert_routes_are_drawn(create("graph.org"), 1, 40) > 5
+
+
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 2**31 - 1), index=st.integers(0, 100_000))

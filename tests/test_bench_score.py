@@ -58,7 +58,7 @@ def bench(tmp_path) -> Path:
 
 def messy_predictions(path: Path) -> Path:
     return write_jsonl(path, [
-        {"id": "q1", "prediction": "twelve"},
+        "\ufeff" + json.dumps({"id": "q1", "prediction": "twelve"}),  # a BOM, as Windows editors write
         "not json",
         "[1, 2]",
         {"prediction": "x"},
@@ -195,6 +195,7 @@ def test_cli_writes_table_csv_json_and_chart(bench, tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert 0 <= summary["overall"] <= 1 and (tmp_path / "o/summary.json").is_file()
     assert main(["bench", "score", str(bench), str(p), "--strict", "--out", str(tmp_path / "o")]) == 1
+    assert main(["bench"]) == 2 and "choose an action" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("setup,fragment", [

@@ -56,7 +56,7 @@ def read_predictions(path: str | Path, known_ids: set[str]) -> Predictions:
         out.lines += 1
         where = f"{path}:{n}"
         try:
-            obj = json.loads(raw.decode("utf-8"))
+            obj = json.loads(raw.decode("utf-8-sig"))  # a BOM (Windows editors) is not an error
         except UnicodeDecodeError:
             out.problems.append(f"{where}: not valid UTF-8")
             continue

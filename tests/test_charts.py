@@ -19,6 +19,7 @@ from mmsynth.registry import create, names
 
 from generators.charts.axis import half_grid, nice_step, read_tolerance, ticks, value_label
 from generators.charts.render_axes import render_category
+from generators.charts.render_pie import render_pie
 from generators.charts.sampler import MIN_COLOR_DISTANCE, distinct_colors
 from generators.charts.scatter_solvers import S
 from generators.charts.solvers import Q
@@ -247,13 +248,13 @@ def _legible(name: str, seed: int, index: int) -> None:
             assert float(qa["answer"]) in grid or float(qa["answer"]) - spec["axis"]["min"] in grid
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(name=st.sampled_from(CHARTS), seed=st.integers(0, 10_000), index=st.integers(0, 10_000))
 def test_property_legible_over_seeds(name, seed, index):
     _legible(name, seed, index)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(name=st.sampled_from(CHARTS), seed=st.integers(0, 10_000), index=st.integers(0, 10_000))
 def test_property_verify_over_seeds(name, seed, index):
     rec, _ = record_of(name, seed, index)
@@ -285,3 +286,15 @@ def test_crowded_labels_grow_the_canvas_instead_of_overlapping():
     out = render_category(spec, style)
     assert not find_overlaps(out.texts)
     assert out.images[0].size[0] >= 300 and all(t.box[2] <= out.images[0].size[0] for t in out.texts)
+
+
+@pytest.mark.parametrize("labels", ["beside", "legend"])
+def test_long_pie_title_widens_the_canvas(labels):
+    spec = bar_spec([50, 30, 20])
+    spec.update(kind="pie", axis=None, title="Share of electricity generation by energy source, in per cent")
+    style = sample_chart_style(np.random.default_rng(3))
+    style.update(width=400, height=400, pie_labels=labels, title_size=22)
+    out = render_pie(spec, style)
+    w, h = out.images[0].size
+    assert not find_overlaps(out.texts)
+    assert all(t.box[0] >= 0 and t.box[2] <= w and t.box[3] <= h for t in out.texts)

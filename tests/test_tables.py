@@ -154,13 +154,13 @@ def _every_cell_drawn_legibly(seed: int, index: int) -> None:
     assert sorted(t.text for t in texts if t.role == "header") == sorted(header_text(c) for c in spec["columns"])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(seed=st.integers(0, 10_000), index=st.integers(0, 10_000))
 def test_property_cells_legible_over_seeds(seed, index):
     _every_cell_drawn_legibly(seed, index)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), index=st.integers(0, 10_000))
 def test_property_verify_over_seeds(seed, index):
     rec, _ = make_record(seed, index)

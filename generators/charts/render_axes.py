@@ -18,7 +18,7 @@ from mmsynth.draw import Canvas, bold, font, rgb, text_color_on
 from mmsynth.generator import Rendered
 
 from generators.charts.axis import tick_label, ticks, value_label
-from generators.charts.layout import (put_text, PAD, choose_rotation, draw_legend, grid_line, legend_size,
+from generators.charts.layout import (PAD, choose_rotation, draw_legend, grid_line, legend_size, put_text,
                                       line_height, rotated_extent, size)
 from generators.charts.style import MIN_FONT
 

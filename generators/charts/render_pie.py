@@ -12,7 +12,7 @@ import math
 from mmsynth.draw import Canvas, boxes_overlap, rgb
 from mmsynth.generator import Rendered
 
-from generators.charts.layout import put_text, PAD, draw_legend, legend_size, line_height
+from generators.charts.layout import PAD, draw_legend, legend_size, line_height, put_text, size
 from generators.charts.render_axes import MARGIN, Fonts, fonts_for
 
 
@@ -56,7 +56,7 @@ def render_pie(spec: dict, style: dict) -> Rendered:
     lh = line_height(f.title)
     top = MARGIN + lh + MARGIN
     lw, lhh, _ = legend_size(texts, f.tick, True, W)
-    need_w = max(W, int(lw + 2 * MARGIN + 2 * 60 + 20))
+    need_w = max(W, int(lw + 2 * MARGIN + 2 * 60 + 20), int(size(spec["title"], f.title)[0] + 2 * MARGIN) + 1)
     need_h = max(H, int(top + lhh + MARGIN), int(top + 140))
     W, H = need_w, need_h
     cv = Canvas(W, H, tuple(style["background"]))

@@ -5,7 +5,7 @@ from mmsynth.draw import Canvas, rgb
 from mmsynth.generator import Rendered
 
 from generators.charts.axis import tick_label, ticks
-from generators.charts.layout import put_text, PAD, draw_legend, grid_line, legend_size, line_height, size
+from generators.charts.layout import PAD, draw_legend, grid_line, legend_size, line_height, put_text, size
 from generators.charts.render_axes import MARGIN, TICK, fonts_for
 
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from scenegraph.synthetic.raycast import cast, screen_window, shadowed
+from scenegraph.synthetic.raycast import FLOOR, Cast, cast, screen_window, shadowed
 from scenegraph.synthetic.world import camera, vocab
 
 FLOOR_RGB = np.array([150, 148, 144], dtype=np.float32)
 SHADOW = 0.62
 # per material: ambient, diffuse, specular weight, specular exponent
 MATERIALS = {"rubber": (0.38, 0.62, 0.08, 6), "metal": (0.25, 0.55, 0.9, 40)}
+
+
+def _shadows(objs: list[dict], c: Cast, cam, scale: int, light: np.ndarray) -> np.ndarray:
+    """Floor shadows, traced at 1x and repeated up to ``scale`` (they are soft after downsampling)."""
+    low = Cast(c.labels[::scale, ::scale], c.distance[::scale, ::scale], c.normals[::scale, ::scale],
+               c.points[::scale, ::scale], c.rays[::scale, ::scale])
+    mask = shadowed(objs, low, cam, 1, light)
+    return np.repeat(np.repeat(mask, scale, axis=0), scale, axis=1) & (c.labels == FLOOR)
 
 
 def render(layout: dict, noise_seed: int = 0, scale: int = 2) -> Image.Image:
@@ -21,7 +29,7 @@ def render(layout: dict, noise_seed: int = 0, scale: int = 2) -> Image.Image:
     light = np.asarray(layout["light"], dtype=float)
     light /= np.linalg.norm(light)
     fade = np.clip(1.15 - c.distance / 40.0, 0.7, 1.1)
-    fade[shadowed(objs, c, cam, scale, light)] *= SHADOW
+    fade[_shadows(objs, c, cam, scale, light)] *= SHADOW
     img = fade[..., None] * FLOOR_RGB
     colors = vocab()["colors"]
     for k, obj in enumerate(objs):

@@ -191,6 +191,12 @@ def region_of(box: Box | list[float], width: float, height: float) -> str:
     return "center area" if (row, col) == ("middle", "center") else f"{row}-{col} area"
 
 
+def lone_regions(boxes: list[Box | list[float]], width: float, height: float) -> dict[str, int]:
+    """The regions (see :func:`region_of`) that hold exactly one box, each with that box's index."""
+    regions = [region_of(b, width, height) for b in boxes]
+    return {r: i for i, r in enumerate(regions) if regions.count(r) == 1}
+
+
 def line_below(boxes: list[Box | list[float]], anchor: int) -> int | None:
     """Index of the nearest box under ``boxes[anchor]`` that overlaps it horizontally; None when
     there is none, or when a second one starts within half a line of it (ambiguous)."""

@@ -31,17 +31,19 @@ def score(truth: list[str], seen: list[str]) -> dict:
             "matched": overlap}
 
 
-def measure(samples: list[tuple[str, object]], gpu: bool) -> tuple[dict[str, Counter], float]:
+def measure(samples: list[tuple[str, object]], gpu: bool) -> tuple[dict[str, Counter], float, float]:
+    """Scores per generator, images per wall-clock second, and CPU seconds (all threads) per image."""
     engine = get_engine("easyocr", use_cache=False, gpu=gpu)
     engine.reader()  # load the weights before the clock starts
     per_gen: dict[str, Counter] = {}
-    elapsed = 0.0
+    wall = cpu = 0.0
     for name, sample in tqdm(samples, desc=f"ocr ({'gpu' if gpu else 'cpu'})", unit="img"):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         words = [w.text for w in engine.read(sample.images[0])]
-        elapsed += time.perf_counter() - start
+        wall += time.perf_counter() - start
+        cpu += time.process_time() - start_cpu
         per_gen.setdefault(name, Counter()).update(score(truth_words(sample.source), words))
-    return per_gen, len(samples) / elapsed
+    return per_gen, len(samples) / wall, cpu / len(samples)
 
 
 def table(per_gen: dict[str, Counter]) -> str:
@@ -61,6 +63,11 @@ def _row(name: str, c: Counter) -> tuple[str, ...]:
             f"{c['matched'] / max(c['seen_words'], 1):.3f}")
 
 
+def torch_threads() -> int:
+    import torch
+    return torch.get_num_threads()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=3, help="images per generator (3)")
@@ -68,14 +75,15 @@ def main() -> None:
     p.add_argument("-g", "--generators", default="textrich.*", help="pattern (textrich.*)")
     args = p.parse_args()
     samples = [(name, create(name).make(args.seed, i)) for name in names(args.generators) for i in range(args.n)]
-    per_gen, cpu_rate = measure(samples, gpu=False)
+    per_gen, cpu_rate, cpu_seconds = measure(samples, gpu=False)
     for name in per_gen:
         per_gen[name]["images"] = args.n
     print(table(per_gen))
-    print(f"\nCPU: {cpu_rate:.2f} images/s over {len(samples)} images "
-          f"(mean size {sum(s.images[0].size[0] * s.images[0].size[1] for _, s in samples) / len(samples) / 1e3:.0f} kpx)")
+    pixels = sum(s.images[0].size[0] * s.images[0].size[1] for _, s in samples) / len(samples)
+    print(f"\nCPU ({torch_threads()} torch threads): {cpu_rate:.2f} images/s wall-clock, {cpu_seconds:.1f} CPU-s "
+          f"per image, over {len(samples)} images of {pixels / 1e3:.0f} kpx on average")
     if cuda_available():
-        _, gpu_rate = measure(samples, gpu=True)
+        _, gpu_rate, _ = measure(samples, gpu=True)
         print(f"GPU: {gpu_rate:.2f} images/s")
     else:
         print("GPU: not measured (torch sees no CUDA device)")

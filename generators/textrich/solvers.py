@@ -11,7 +11,8 @@ import numpy as np
 
 from generators.textrich.content import money, vocab
 from mmsynth.errors import NotApplicable
-from mmsynth.ocr import Word, group_lines, line_below, region_of
+from mmsynth.llavar.families import bind_text_at, bind_text_below, solve_text_at, solve_text_below
+from mmsynth.ocr import Word, group_lines
 from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, randint
 from mmsynth.record import format_number
@@ -106,22 +107,21 @@ Q.bind("textrich.distance_to")(_bind_item("distance"))
 Q.bind("textrich.direction_to")(_bind_item("distance"))
 
 
+def _item_value(spec: dict, name: str, value_kind: str, shown: str) -> Solution:
+    value = _item(spec, name, value_kind)["value"]
+    others = [it["value"] for it in spec["items"] if it["name"] != name]
+    return Solution(value, rationale=f"The line for {name} shows {shown}.", distractors=others[:3], tolerance=0,
+                    extra={"readable_from": "annotation"}, fields=_doc_fields(spec))
+
+
 @Q.solve("textrich.item_price")
 def _item_price(spec: dict, name: str) -> Solution:
-    value = _item(spec, name, "price")["value"]
-    others = [it["value"] for it in spec["items"] if it["name"] != name]
-    return Solution(value, rationale=f"The line for {name} shows {_price_text(spec, value)}.",
-                    distractors=others[:3], tolerance=0, extra={"readable_from": "annotation"},
-                    fields=_doc_fields(spec))
+    return _item_value(spec, name, "price", _price_text(spec, _item(spec, name, "price")["value"]))
 
 
 @Q.solve("textrich.distance_to")
 def _distance_to(spec: dict, name: str) -> Solution:
-    value = _item(spec, name, "distance")["value"]
-    others = [it["value"] for it in spec["items"] if it["name"] != name]
-    return Solution(value, rationale=f"The plate for {name} reads {format_number(value)} km.",
-                    distractors=others[:3], tolerance=0, extra={"readable_from": "annotation"},
-                    fields=_doc_fields(spec))
+    return _item_value(spec, name, "distance", f"{format_number(_item(spec, name, 'distance')['value'])} km")
 
 
 @Q.solve("textrich.direction_to")
@@ -198,59 +198,9 @@ def _field(spec: dict, key: str, field_phrase: str) -> Solution:
     return Solution(answer, distractors=others, fields=_doc_fields(spec))
 
 
-def _below(spec: dict, anchor: dict) -> dict:
-    """The nearest line under ``anchor`` overlapping it horizontally; NotApplicable when none or two."""
-    i = line_below([ln["box"] for ln in spec["lines"]], spec["lines"].index(anchor))
-    if i is None:
-        raise NotApplicable("no single line below")
-    return spec["lines"][i]
-
-
-def _unique_texts(spec: dict) -> list[dict]:
-    texts = [ln["text"] for ln in spec["lines"]]
-    return [ln for ln in spec["lines"] if texts.count(ln["text"]) == 1]
-
-
-@Q.bind("textrich.text_below")
-def _bind_below(spec: dict, rng: np.random.Generator) -> dict:
-    candidates = []
-    for ln in _unique_texts(spec):
-        try:
-            _below(spec, ln)
-            candidates.append(ln["text"])
-        except NotApplicable:
-            pass
-    if not candidates:
-        raise NotApplicable("no anchor with a line below")
-    return {"anchor": pick(rng, candidates)}
-
-
-@Q.solve("textrich.text_below")
-def _text_below(spec: dict, anchor: str) -> Solution:
-    hits = [ln for ln in spec["lines"] if ln["text"] == anchor]
-    if len(hits) != 1:
-        raise NotApplicable("anchor not unique")
-    answer = _below(spec, hits[0])["text"]
-    return Solution(answer, distractors=_other_texts(spec, answer), fields=_doc_fields(spec))
-
-
-@Q.bind("textrich.text_at")
-def _bind_text_at(spec: dict, rng: np.random.Generator) -> dict:
-    regions = [region_of(ln["box"], spec["width"], spec["height"]) for ln in spec["lines"]]
-    alone = sorted({r for r in regions if regions.count(r) == 1})
-    if not alone:
-        raise NotApplicable("no region holds a single line")
-    return {"region": pick(rng, alone)}
-
-
-@Q.solve("textrich.text_at")
-def _text_at(spec: dict, region: str) -> Solution:
-    hits = [ln for ln in spec["lines"] if region_of(ln["box"], spec["width"], spec["height"]) == region]
-    if len(hits) != 1:
-        raise NotApplicable(f"{len(hits)} lines in the {region}")
-    answer = hits[0]["text"]
-    return Solution(answer, rationale=f"The only text whose centre lies in the {region} is \"{answer}\".",
-                    distractors=_other_texts(spec, answer), fields=_doc_fields(spec))
-
+Q.bind("textrich.text_below")(bind_text_below)
+Q.solve("textrich.text_below")(solve_text_below)
+Q.bind("textrich.text_at")(bind_text_at)
+Q.solve("textrich.text_at")(solve_text_at)
 
 FAMILIES = load_families(Path(__file__).with_name("questions.yaml"), Q)

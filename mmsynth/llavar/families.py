@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from mmsynth.errors import NotApplicable
-from mmsynth.ocr import OcrResult, line_below, region_of
+from mmsynth.ocr import OcrResult, line_below, lone_regions
 from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick
 
@@ -76,20 +76,23 @@ def _unique_lines(src: dict) -> list[int]:
 
 
 @Q.bind("ocr.text_at")
-def _bind_text_at(src: dict, rng: np.random.Generator) -> dict:
-    regions = [region_of(ln["box"], src["width"], src["height"]) for ln in src["lines"]]
-    alone = sorted({r for r in regions if regions.count(r) == 1})
+def bind_text_at(src: dict, rng: np.random.Generator) -> dict:
+    """A 3x3 region holding a single line (shared with ``textrich.text_at``: any source with
+    ``width``, ``height`` and ``lines`` of ``text`` and ``box`` will do)."""
+    alone = lone_regions([ln["box"] for ln in src["lines"]], src["width"], src["height"])
     if not alone:
         raise NotApplicable("no region holds a single line")
-    return {"region": pick(rng, alone)}
+    return {"region": pick(rng, sorted(alone))}
 
 
 @Q.solve("ocr.text_at")
-def _text_at(src: dict, region: str) -> Solution:
-    hits = [ln["text"] for ln in src["lines"] if region_of(ln["box"], src["width"], src["height"]) == region]
-    if len(hits) != 1:
-        raise NotApplicable(f"{len(hits)} lines in the {region}")
-    return Solution(hits[0], distractors=_others(src, hits[0]))
+def solve_text_at(src: dict, region: str) -> Solution:
+    i = lone_regions([ln["box"] for ln in src["lines"]], src["width"], src["height"]).get(region)
+    if i is None:
+        raise NotApplicable(f"the {region} does not hold exactly one line")
+    answer = src["lines"][i]["text"]
+    return Solution(answer, rationale=f"The only text whose centre lies in the {region} is \"{answer}\".",
+                    distractors=_others(src, answer))
 
 
 def _below(src: dict, i: int) -> int | None:
@@ -97,7 +100,8 @@ def _below(src: dict, i: int) -> int | None:
 
 
 @Q.bind("ocr.text_below")
-def _bind_below(src: dict, rng: np.random.Generator) -> dict:
+def bind_text_below(src: dict, rng: np.random.Generator) -> dict:
+    """A line with a single line right under it (shared with ``textrich.text_below``)."""
     anchors = [i for i in _unique_lines(src) if _below(src, i) is not None]
     if not anchors:
         raise NotApplicable("no line with a single line below")
@@ -105,7 +109,7 @@ def _bind_below(src: dict, rng: np.random.Generator) -> dict:
 
 
 @Q.solve("ocr.text_below")
-def _text_below(src: dict, anchor: str) -> Solution:
+def solve_text_below(src: dict, anchor: str) -> Solution:
     texts = _texts(src)
     if texts.count(anchor) != 1:
         raise NotApplicable("anchor not unique")

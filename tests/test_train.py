@@ -151,6 +151,47 @@ def test_predict_and_score_end_to_end_on_a_built_benchmark(small_corpus, tmp_pat
     assert sorted(i.id for i in items) == sorted(json.loads(x)["id"] for x in preds.read_text().splitlines())
 
 
+def tiny_llava_next(folder: Path, texts: list[str]) -> Path:
+    """A LLaVA-NeXT-style checkpoint folder (any-resolution tiling), as a user's weights would be."""
+    from transformers import (CLIPVisionConfig, LlamaConfig, LlavaNextConfig, LlavaNextForConditionalGeneration,
+                              LlavaNextImageProcessor, LlavaNextProcessor)
+
+    from mmsynth.train.tokenizer import IMAGE, train_tokenizer
+    tok = train_tokenizer(texts, 300)
+    grid = [[28, 56], [56, 28], [56, 56]]
+    config = LlavaNextConfig(vision_config=CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                                                            num_attention_heads=2, image_size=28, patch_size=7),
+                             text_config=LlamaConfig(**models.tiny_text_config(tok, 32, 1, 512)),
+                             image_token_index=tok.convert_tokens_to_ids(IMAGE), image_grid_pinpoints=grid)
+    images = LlavaNextImageProcessor(size={"shortest_edge": 28}, crop_size={"height": 28, "width": 28},
+                                     image_grid_pinpoints=grid, image_mean=[0.5] * 3, image_std=[0.5] * 3)
+    LlavaNextForConditionalGeneration(config).save_pretrained(folder)
+    LlavaNextProcessor(image_processor=images, tokenizer=tok, patch_size=7, vision_feature_select_strategy="default",
+                       num_additional_image_tokens=1).save_pretrained(folder)
+    return folder
+
+
+def test_llava_next_checkpoint_with_images_of_several_shapes(tmp_path):
+    """Image-token counts differ per image shape (any-resolution tiles); the model itself checks
+    that every image's features meet exactly as many placeholders, in training and in prediction."""
+    from PIL import Image
+    root = make_corpus(tmp_path / "c", n=8)
+    for i in (1, 5):   # two wide images among the squares
+        Image.new("RGB", (90, 30), (220, 30, 30) if i == 1 else (30, 30, 220)).save(
+            root / f"images/square/{i:04d}.png")
+    ckpt = tiny_llava_next(tmp_path / "next", [" ".join(t["content"] for s in load_sources(root) for t in s.turns)])
+    bundle = models.load_checkpoint(ckpt)
+    assert bundle.model_type == "llava_next" and bundle.family == "llava"
+    square, wide = bundle.image_token_counts([root / "images/square/0000.png", root / "images/square/0001.png"])
+    assert square != wide
+    summary = train(config(root, tmp_path / "run", model=str(ckpt), lora_r=4, max_steps=3, batch_size=4),
+                    progress=False)
+    assert summary["model_type"] == "llava_next" and (tmp_path / "run" / "adapter").is_dir()
+    make_bench(tmp_path / "bench", n=3)
+    Image.new("RGB", (30, 90), (30, 200, 30)).save(tmp_path / "bench/images/0001.png")
+    assert predict(tmp_path / "run", tmp_path / "bench", tmp_path / "p.jsonl", batch_size=3, progress=False) == 3
+
+
 def test_resume_after_interruption_continues_exactly(corpus, tmp_path):
     straight = tmp_path / "straight"
     train(config(corpus, straight, max_steps=6, save_every=2, batch_size=4, grad_accum=2), progress=False)

@@ -65,7 +65,7 @@ class Bundle:
         return counts
 
 
-def _tiny_text_config(tokenizer: Any, hidden: int, layers: int, max_positions: int) -> dict:
+def tiny_text_config(tokenizer: Any, hidden: int, layers: int, max_positions: int) -> dict:
     return dict(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=hidden * 2,
                 num_hidden_layers=layers, num_attention_heads=max(1, hidden // 16),
                 num_key_value_heads=max(1, hidden // 16), max_position_embeddings=max_positions,
@@ -89,7 +89,7 @@ def build_tiny(preset: str, texts: Iterable[str], *, hidden: int = 64, layers: i
         raise UserError(f"unknown preset {preset!r} (one of {', '.join(TINY_PRESETS)})")
     tokenizer = train_tokenizer(texts, vocab_size)
     image_token_id = tokenizer.convert_tokens_to_ids(IMAGE)
-    text = LlamaConfig(**_tiny_text_config(tokenizer, hidden, layers, max_positions))
+    text = LlamaConfig(**tiny_text_config(tokenizer, hidden, layers, max_positions))
     vision = dict(hidden_size=hidden, intermediate_size=hidden * 2, num_hidden_layers=layers,
                   num_attention_heads=max(1, hidden // 16), image_size=image_size, patch_size=TINY_PATCH,
                   initializer_range=0.02)

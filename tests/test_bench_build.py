@@ -224,6 +224,10 @@ def test_build_refuses_to_overwrite_and_reports_impossible_requests(tmp_path):
         build(BuildConfig(out=tmp_path / "b", n=3, seed=0, patterns=[FIXTURE]))
     with pytest.raises(UserError, match="did you mean"):
         build(BuildConfig(out=tmp_path / "x", n=3, patterns=["puzzle.bench_fixtur"]))
+    with pytest.raises(UserError, match="cannot create the benchmark folder"):
+        build(BuildConfig(out=Path("/dev/null/x"), n=3, patterns=[FIXTURE]))
+    with pytest.raises(UserError, match="must be at least 1"):
+        build(BuildConfig(out=tmp_path / "y", n=3, patterns=[FIXTURE], workers=0))
 
 
 def test_a_family_with_one_possible_answer_stops_at_one_and_its_quota_moves_on(tmp_path):

@@ -194,6 +194,10 @@ def build(cfg: BuildConfig) -> dict:
         raise UserError("--per-image, --patience and --workers must be at least 1")
     if (cfg.out / META).exists() or (cfg.out / QUESTIONS).exists():
         raise UserError(f"{cfg.out}: already holds a benchmark; choose another -o or remove it")
+    try:
+        cfg.out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{cfg.out}: cannot create the benchmark folder ({e.strerror})") from None
     excluded = ExcludedContent()
     for root in cfg.exclude:
         excluded.add_corpus(root)

@@ -110,7 +110,7 @@ def bar_chart(summary: dict, path: Path, max_bars: int = 40) -> None:
     ax.set_ylabel("score (%)")
     ax.set_title(f"overall {100 * summary['overall']:.1f}% "
                  f"[{100 * summary['overall_ci'][0]:.1f}, {100 * summary['overall_ci'][1]:.1f}] per {kind}")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)

@@ -79,11 +79,14 @@ def _score(args: argparse.Namespace) -> int:
         raise UserError("--bootstrap must be at least 1")
     summary, items = score_bench(args.bench, args.predictions, args.baseline, args.seed, args.bootstrap)
     out = args.out or args.predictions.with_name(args.predictions.name.removesuffix(".jsonl") + ".score")
-    atomic_write_json(out / "summary.json", summary)
-    if items:
-        atomic_write_jsonl(out / "items.jsonl", item_rows(items))
-        write_csv(summary, out / "summary.csv")
-        bar_chart(summary, out / "scores.png")
+    try:
+        atomic_write_json(out / "summary.json", summary)
+        if items:
+            atomic_write_jsonl(out / "items.jsonl", item_rows(items))
+            write_csv(summary, out / "summary.csv")
+            bar_chart(summary, out / "scores.png")
+    except OSError as e:
+        raise UserError(f"{out}: cannot write the scores ({e.strerror}); choose a folder with --out") from None
     if args.json:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:

@@ -143,8 +143,15 @@ def _bind_category_color(spec: dict, rng: np.random.Generator) -> dict:
 
 
 def color_distractors(used: list[str], answer: str) -> list[str]:
-    """Other colours of the chart first, then the other named colours."""
-    return [c for c in used if c != answer] + [c for c in sorted(colors()) if c not in used]
+    """Other colours of the chart first, then the other named colours nearest to the answer."""
+    return [c for c in used if c != answer] + [c for c in similar_colors(answer) if c not in used]
+
+
+def similar_colors(answer: str) -> list[str]:
+    """The other named colours, nearest (most confusable) first."""
+    target = colors()[answer]
+    return sorted((c for c in colors() if c != answer),
+                  key=lambda c: (sum((a - b) ** 2 for a, b in zip(colors()[c], target)), c))
 
 
 @Q.solve("chart.category_color")

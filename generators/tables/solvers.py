@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmsynth.draw import colors
 from mmsynth.errors import NotApplicable
 from mmsynth.questions import Solution, Solvers
 from mmsynth.rand import pick, pick_n, randint
 from mmsynth.record import format_number as fmt
 
 from generators.charts.sampler import vocab as chart_vocab
-from generators.charts.solvers import count_solution
+from generators.charts.solvers import count_solution, similar_colors
 
 T = Solvers()
 EXACT = {"readable_from": "annotation"}
@@ -125,7 +124,7 @@ def _bind_header_color(spec: dict, rng: np.random.Generator) -> dict:
 @T.solve("table.header_color")
 def _header_color(spec: dict) -> Solution:
     c = spec["header_color"]
-    return Solution(answer=c, distractors=[n for n in sorted(colors()) if n != c], fields=_fields(spec))
+    return Solution(answer=c, distractors=similar_colors(c), fields=_fields(spec))
 
 
 # --- structure ------------------------------------------------------------------------------

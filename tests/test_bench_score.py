@@ -120,6 +120,10 @@ def test_bootstrap_interval_is_seeded_and_about_the_normal_width():
     assert a == b and a[0] < 0.5 < a[1]
     assert 0.05 < a[1] - a[0] < 0.075  # 2 * 1.96 * sqrt(0.25 / 1000) = 0.062
     assert bootstrap_ci(np.ones(7), 0, "y") == [1.0, 1.0]
+    # 1000 questions asked 10 at a time about 100 images that are all right or all wrong:
+    # only 100 independent draws, so the interval is about sqrt(10) times wider
+    clustered = bootstrap_ci(np.repeat([1.0, 0.0] * 50, 10), 0, "x", clusters=[str(k // 10) for k in range(1000)])
+    assert 0.17 < clustered[1] - clustered[0] < 0.22  # 2 * 1.96 * sqrt(0.25 / 100) = 0.196
 
 
 @pytest.mark.parametrize("kind,args,response,expected", [

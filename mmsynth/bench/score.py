@@ -3,7 +3,8 @@
 Each question is scored in [0, 1] by its answer's metric (:mod:`mmsynth.bench.metrics`),
 on its first response when a line gives several;
 scores are averaged overall and per task, question family, skill and answer type, each
-with a seeded percentile-bootstrap 95% interval (questions resampled with replacement).
+with a seeded percentile-bootstrap 95% interval (the samples the questions were asked
+about resampled with replacement, so several questions on one image count as one draw).
 With ``baselines`` the answer-prior floors are scored the same way:
 
 * ``majority``: the family's most common answer among its other questions (for multiple
@@ -45,6 +46,7 @@ class Item:
     value: float | None
     extracted: Any
     missing: bool
+    cluster: str
 
 
 def load_answers(bench: str | Path, name: str = ANSWERS, required: bool = True) -> list[dict]:
@@ -75,6 +77,16 @@ def load_answers(bench: str | Path, name: str = ANSWERS, required: bool = True) 
     return rows
 
 
+def _cluster(answer: dict) -> str:
+    """The sample a question was asked about (questions about one image are resampled together)."""
+    origin = answer.get("origin") or {}
+    if "record" in origin:
+        return str(origin["record"])
+    if "index" in origin:
+        return f"{origin.get('generator')}-{origin.get('seed')}-{origin['index']}"
+    return str(answer.get("dialogue", answer["id"]))
+
+
 def score_items(answers: list[dict], responses: dict[str, list[str]]) -> list[Item]:
     """Score the first response of each answered question; unanswered ones score 0."""
     items = []
@@ -83,28 +95,39 @@ def score_items(answers: list[dict], responses: dict[str, list[str]]) -> list[It
         s = metrics.score(a, got[0] if got else None)
         metric = a.get("metric") or metrics.metric_for(a["answer_type"], a.get("skill", ""), a.get("options"))
         items.append(Item(a["id"], a.get("task", ""), a.get("family", ""), a.get("skill", ""), a["answer_type"],
-                          metric, s.score, s.value, s.extracted, got is None))
+                          metric, s.score, s.value, s.extracted, got is None, _cluster(a)))
     return items
 
 
-def bootstrap_ci(scores: np.ndarray, seed: int, label: str, n_boot: int = 1000) -> list[float]:
-    """Percentile-bootstrap 95% interval of a mean; seeded per label so groups do not interact."""
+def bootstrap_ci(scores: np.ndarray, seed: int, label: str, n_boot: int = 1000,
+                 clusters: list[str] | None = None) -> list[float]:
+    """Percentile-bootstrap 95% interval of a mean; seeded per label so groups do not interact.
+
+    With ``clusters`` (e.g. the sample each question was asked about) whole clusters are
+    resampled, so questions about one image do not pass for independent evidence."""
     if len(scores) == 0:
         return [0.0, 0.0]
+    if clusters is None:
+        sums, sizes = np.asarray(scores, dtype=float), np.ones(len(scores))
+    else:
+        _, inverse = np.unique(np.asarray(clusters), return_inverse=True)
+        sums = np.bincount(inverse, weights=scores)
+        sizes = np.bincount(inverse).astype(float)
     rng = np.random.default_rng([seed, zlib.crc32(label.encode())])
     means = np.empty(n_boot)
-    for start in range(0, n_boot, 100):  # chunks keep memory at 100 x n
-        idx = rng.integers(0, len(scores), size=(min(100, n_boot - start), len(scores)))
-        means[start:start + len(idx)] = scores[idx].mean(axis=1)
+    for start in range(0, n_boot, 100):  # chunks keep memory at 100 x clusters
+        idx = rng.integers(0, len(sums), size=(min(100, n_boot - start), len(sums)))
+        means[start:start + len(idx)] = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
     lo, hi = np.percentile(means, [2.5, 97.5])
     return [float(lo), float(hi)]
 
 
 def summarize(items: list[Item], seed: int = 0, n_boot: int = 1000) -> dict:
-    """Overall and per-group means with bootstrap intervals, and the per-metric extras."""
+    """Overall and per-group means with (cluster) bootstrap intervals, and the per-metric extras."""
     scores = np.array([i.score for i in items], dtype=float)
+    clusters = [i.cluster for i in items]
     out: dict[str, Any] = {"n": len(items), "overall": float(scores.mean()) if len(items) else 0.0,
-                           "overall_ci": bootstrap_ci(scores, seed, "overall", n_boot), "groups": {}}
+                           "overall_ci": bootstrap_ci(scores, seed, "overall", n_boot, clusters), "groups": {}}
     for g in GROUPS:
         members: dict[str, list[int]] = {}
         for k, item in enumerate(items):
@@ -113,7 +136,8 @@ def summarize(items: list[Item], seed: int = 0, n_boot: int = 1000) -> dict:
         for name in sorted(members):
             s = scores[members[name]]
             out["groups"][g][name] = {"n": len(s), "score": float(s.mean()),
-                                      "ci": bootstrap_ci(s, seed, f"{g}/{name}", n_boot)}
+                                      "ci": bootstrap_ci(s, seed, f"{g}/{name}", n_boot,
+                                                         [clusters[k] for k in members[name]])}
     extras = {}
     for metric, key in (("iou", "mean_iou"), ("point", "mean_point_distance"), ("route", "route_exact")):
         vals = [i.value for i in items if i.metric == metric and i.value is not None]
@@ -200,7 +224,7 @@ def score_bench(bench: str | Path, predictions: str | Path, baselines: bool = Fa
         turns = _if_turns(if_answers, preds.responses)
         pif = ifeval.pif_summary(turns)
         per_turn = np.array(pif.pop("per_turn"))
-        pif["pif_ci"] = bootstrap_ci(per_turn, seed, "pif", n_boot)
+        pif["pif_ci"] = bootstrap_ci(per_turn, seed, "pif", n_boot, [a["dialogue"] for a in if_answers])
         if_items = score_items(if_answers, preds.responses)
         pif["accuracy"] = float(np.mean([i.score for i in if_items]))
         pif["missing"] = [i.id for i in if_items if i.missing]

@@ -10,11 +10,15 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from tqdm import tqdm
 
 from mmsynth.errors import UserError
 from scenegraph.depth import depth_gap, exclusive_points, object_distance
 from scenegraph.model import make_object
 from scenegraph.paths import resolve_inside
+
+
+PROGRESS_FROM = 5000  # scene sets at least this large show a progress bar while images are checked
 
 
 def need(d: Any, key: str, types: type | tuple, where: str) -> Any:
@@ -85,7 +89,8 @@ def finish(scenes: list[tuple[dict, list[str]]], root: Path, source: str) -> tup
     size from the image header, and add data-set rarity weights. Scenes whose image is
     missing are skipped and counted; none left is an error."""
     kept, missing = [], []
-    for scene, candidates in scenes:
+    for scene, candidates in tqdm(scenes, desc=f"checking images of {source}", unit="scene",
+                                  disable=len(scenes) < PROGRESS_FROM, leave=False):
         path = next((p for p in (resolve_inside(root, c, f"{source}: scene {scene['id']}") for c in candidates) if p), None)
         if path is None:
             missing.append(candidates[0])

@@ -198,6 +198,14 @@ def test_missing_images_are_an_error_naming_the_first(tmp_path):
         load_sources(root)
 
 
+def test_an_unreadable_image_is_an_error_before_training(tmp_path):
+    root = make_corpus(tmp_path / "c", n=3)
+    (root / "images/square/0002.png").write_bytes(b"not a png")
+    with pytest.raises(UserError, match=r"images/square/0002.png \(used by square-2 at data/shard-00000.jsonl:3\) "
+                                        r"is not a readable image"):
+        load_sources(root)
+
+
 def test_a_benchmark_folder_is_training_data(tmp_path):
     expected = make_bench(tmp_path / "b", n=4, options=True)
     sources = load_sources(tmp_path / "b")

@@ -126,7 +126,23 @@ def load_sources(data: str | Path) -> list[Source]:
         s, p = missing[0]
         raise UserError(f"{data}: {len(missing)} image file(s) are missing (first: {p}, used by {s.id} "
                         f"at {s.where}); nothing was trained")
+    for s in sources:
+        for p in s.images:
+            if not readable_image(s.root / p):
+                raise UserError(f"{data}: {p} (used by {s.id} at {s.where}) is not a readable image; "
+                                "nothing was trained")
     return sources
+
+
+def readable_image(path: Path) -> bool:
+    """Whether the file opens as an image (header only: cheap, catches non-images and empty files)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            return im.size[0] > 0 and im.size[1] > 0
+    except (UnidentifiedImageError, OSError):
+        return False
 
 
 def corpus_texts(sources: list[Source]) -> Iterator[str]:

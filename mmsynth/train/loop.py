@@ -31,6 +31,8 @@ RUN_FILE = "run.json"
 CHECKPOINTS = "checkpoints"
 METRICS = "metrics.jsonl"
 KEEP_CHECKPOINTS = 2
+# settings that may differ on --resume: they change how the run is executed, not what it computes
+RESUMABLE_CHANGES = ("out", "max_steps", "workers", "device", "compile", "grad_checkpointing", "save_every")
 
 
 @dataclass
@@ -276,7 +278,7 @@ def open_run(cfg: TrainConfig, resume: bool) -> tuple[Path, dict | None]:
         previous = read_json(run / RUN_FILE)
         if not resume:
             raise UserError(f"{run}: a run already exists there (use --resume to continue it, or another -o)")
-        same = {k: v for k, v in asdict(cfg).items() if k not in ("max_steps", "workers", "out")}
+        same = {k: v for k, v in asdict(cfg).items() if k not in RESUMABLE_CHANGES}
         old = {k: v for k, v in previous["config"].items() if k in same}
         diff = [k for k in same if k in old and old[k] != same[k]]
         if diff:

@@ -154,6 +154,9 @@ def load_checkpoint(path: str | Path, dtype: Any = None) -> Bundle:
         raise UserError(f"{path}: cannot load the {model_type} checkpoint ({first})") from None
     if not hasattr(processor, "tokenizer") or not hasattr(processor, "image_processor"):
         raise UserError(f"{path}: the checkpoint has no processor with a tokenizer and an image processor")
+    if getattr(model.config, "image_token_index", None) is None:
+        raise UserError(f"{path}: the config has no image_token_index (a checkpoint saved before image "
+                        "placeholder tokens); convert it with a recent transformers release")
     return Bundle(model=model, processor=processor, model_type=model_type, source=str(path))
 
 

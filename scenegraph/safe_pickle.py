@@ -26,12 +26,15 @@ class _CsrParts:
             raise pickle.UnpicklingError("csr_matrix state is not a dict")
         self.state = state
 
-    def dense(self) -> np.ndarray:
-        """The H x W boolean matrix (CSR: row pointers, column indices, values)."""
+    def dense(self, expected: tuple[int, int]) -> np.ndarray:
+        """The H x W boolean matrix (CSR: row pointers, column indices, values); its shape must be ``expected``."""
         s = self.state
         shape = tuple(int(v) for v in s["_shape"])
+        if shape != expected:  # checked before allocating anything
+            raise ValueError(f"shape {shape}, expected {expected}")
         indptr, indices, data = (np.asarray(s[k]) for k in ("indptr", "indices", "data"))
-        if len(shape) != 2 or len(indptr) != shape[0] + 1 or len(indices) != len(data) \
+        if len(indptr) != shape[0] + 1 or len(indices) != len(data) or indptr[0] != 0 \
+                or indptr[-1] != len(indices) or (np.diff(indptr) < 0).any() \
                 or (len(indices) and (indices.min() < 0 or indices.max() >= shape[1])):
             raise ValueError("inconsistent CSR arrays")
         out = np.zeros(shape, dtype=bool)
@@ -81,8 +84,8 @@ def load_masks(path: str | Path, shape: tuple[int, int]) -> list[np.ndarray]:
     masks = []
     for k, m in enumerate(obj):
         try:
-            arr = m.dense() if isinstance(m, _CsrParts) else np.asarray(m)
-        except (KeyError, ValueError, TypeError) as e:
+            arr = m.dense(shape) if isinstance(m, _CsrParts) else np.asarray(m)
+        except (KeyError, ValueError, TypeError, IndexError) as e:
             raise UserError(f"{path}: mask {k} is malformed ({e})") from None
         if arr.dtype == object or arr.shape != shape:
             raise UserError(f"{path}: mask {k} has shape {arr.shape} (dtype {arr.dtype}), expected {shape}")

@@ -130,6 +130,21 @@ def test_garbled_and_misshaped_pickles(tmp_path):
         load_masks(tmp_path / "d.pkl", (4, 4))
 
 
+def test_csr_mask_claiming_a_huge_shape_is_refused_before_allocation(tmp_path):
+    sparse = pytest.importorskip("scipy.sparse")
+    m = sparse.csr_matrix(np.eye(4, dtype=bool))
+    m._shape = (10 ** 6, 10 ** 6)  # what a hostile or corrupt file could claim
+    (tmp_path / "h.pkl").write_bytes(pickle.dumps([m]))
+    with pytest.raises(UserError, match=r"mask 0 is malformed \(shape \(1000000, 1000000\), expected \(4, 4\)\)"):
+        load_masks(tmp_path / "h.pkl", (4, 4))
+    good = sparse.csr_matrix(np.eye(4, dtype=bool))
+    good.indptr = good.indptr.copy()
+    good.indptr[-1] = 9  # row pointers that do not match the column indices
+    (tmp_path / "p.pkl").write_bytes(pickle.dumps([good]))
+    with pytest.raises(UserError, match="mask 0 is malformed"):
+        load_masks(tmp_path / "p.pkl", (4, 4))
+
+
 # --- image paths ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["../outside.png", "imgs/../../outside.png", "/etc/passwd", "C:\\x.png"])

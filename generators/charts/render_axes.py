@@ -94,9 +94,9 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         if rotation is None:
             rotation = 90
             need_w = max(need_w, W + len(cats) * (max(h for _, h in cat_sizes) + PAD) - (x1 - x0) + 1)
-        if spec["annotated"]:
+        if spec["annotated"]:  # a value printed inside a bar's end must fit within the bar
             vw = max(size(value_label(v), f.value)[0] for s in spec["series"] for v in s["values"])
-            need_w = max(need_w, W + len(cats) * (vw + PAD) - (x1 - x0) + 1)
+            need_w = max(need_w, W + len(cats) * (vw + PAD) / style["bar_width"] - (x1 - x0) + 1)
         ext = [rotated_extent(w, h, rotation) for w, h in cat_sizes]
         if rotation == 45:  # the first label's box reaches left of its tick by its width
             overhang = ext[0][0] - slot / 2 - cat_sizes[0][1] / 2
@@ -119,7 +119,8 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         if spec["annotated"]:
             vw = max(size(value_label(v), f.value)[0] for v in spec["series"][0]["values"])
             need_w = max(need_w, W - (x1 - x0) + 3 * (vw + 2 * PAD))
-        need_h = H - (y1 - y0) + max(len(cats) * (max(h for _, h in cat_sizes) + 2 * PAD),
+        bar_room = (line_height(f.value) + PAD) / style["bar_width"] if spec["annotated"] else 0
+        need_h = H - (y1 - y0) + max(len(cats) * max(max(h for _, h in cat_sizes) + 2 * PAD, bar_room),
                                     size(category_title(spec), f.axis)[0] + PAD, 120)
     if legend is not None:
         lw = legend[2]
@@ -220,7 +221,7 @@ def _draw_categories(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) ->
             box = cv.text_box((0, 0), name, f.tick, "mm", 45)
             cx = c + h / 2 - ext[0] / 2
             put_text(cv, (cx - (box[0] + box[2]) / 2, top + ext[1] / 2 - (box[1] + box[3]) / 2), name, f.tick,
-                    fill=ink, anchor="mm", angle=45, role="label")
+                     fill=ink, anchor="mm", angle=45, role="label")
 
 
 def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:
@@ -231,18 +232,17 @@ def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> Non
     vt, ct = value_title(spec), category_title(spec)
     y_title, x_title = (vt, ct) if ax.vertical else (ct, vt)
     put_text(cv, (MARGIN + line_height(f.axis) / 2, (y0 + y1) / 2), y_title, f.axis, fill=ink, anchor="mm",
-            angle=90, role="axis_title")
+             angle=90, role="axis_title")
     legend_below = ax.p.legend is not None and not ax.p.legend_vertical and style["legend"] == "bottom"
     lh = legend_size(series_names(spec), f.tick, False, ax.p.legend[2])[1] + PAD if legend_below else 0
     put_text(cv, ((x0 + x1) / 2, H - MARGIN - lh), x_title, f.axis, fill=ink, anchor="md", role="axis_title")
 
 
-def _annotate(cv: Canvas, ax: Axes, value: float, end: float, half: float, i: int, bar_rgb, style: dict,
-              f: Fonts) -> None:
+def _annotate(cv: Canvas, ax: Axes, value: float, end: float, i: int, bar_rgb, style: dict, f: Fonts) -> None:
     """Print a bar's value beyond its end, or inside the end when the plot has no room there."""
     x0, y0, x1, y1 = ax.p.box
     text, ink = value_label(value), tuple(style["ink"])
-    w, h = size(text, f.value)
+    w = size(text, f.value)[0]
     c = ax.c(i)
     if ax.vertical:
         outside = end - PAD - line_height(f.value) >= y0
@@ -278,7 +278,7 @@ def _draw_bars(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:
                 cv.draw.line((r[0], r[1], r[2], r[1]) if ax.vertical else (r[2], r[1], r[2], r[3]),
                              fill=tuple(style["background"]), width=1)
             if spec["annotated"]:
-                _annotate(cv, ax, value, ax.v(hi), half, i, fill, style, f)
+                _annotate(cv, ax, value, ax.v(hi), i, fill, style, f)
 
 
 def _marker(cv: Canvas, x: float, y: float, r: float, shape: str, fill) -> None:

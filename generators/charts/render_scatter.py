@@ -68,7 +68,7 @@ def render_scatter(spec: dict, style: dict) -> Rendered:
     put_text(cv, ((x0 + x1) / 2, H - MARGIN - below), axis_title(spec["x"]), f.axis, fill=ink, anchor="md",
              role="axis_title")
     put_text(cv, (MARGIN + ah / 2, (y0 + y1) / 2), axis_title(spec["y"]), f.axis, fill=ink, anchor="mm", angle=90,
-            role="axis_title")
+             role="axis_title")
     entries = [(g["name"], rgb(g["color"])) for g in spec["groups"]]
     if vertical:
         draw_legend(cv, entries, f.tick, ink, W - MARGIN - lw, (y0 + y1) / 2 - lhh / 2, True, lw)

@@ -244,6 +244,7 @@ def test_gqa_scene_graph(tmp_path):
                                                        "relations": [{"name": "on", "object": "9"}]}}}},
      "refers to object 9"),
     ({"1": {"height": 3, "objects": {}}}, "missing 'width'"),
+    ({"1": {"width": 10 ** 7, "height": 3, "objects": {}}}, "image size 10000000 x 3 is not plausible"),
 ])
 def test_malformed_gqa(tmp_path, graphs, message):
     f = _write(tmp_path / "sg.json", graphs)

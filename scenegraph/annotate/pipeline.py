@@ -10,7 +10,7 @@ from tqdm import tqdm
 from mmsynth.errors import UserError
 from mmsynth.io import atomic_write_json, read_json
 from scenegraph.annotate.stages import ImageAnnotation, Stage
-from scenegraph.loaders.common import need, xywh_box
+from scenegraph.loaders.common import image_size, need, xywh_box
 from scenegraph.paths import resolve_inside
 
 
@@ -37,8 +37,8 @@ def read_detections(path: Path, image_root: Path, min_score: float = 0.0) -> tup
         file = resolve_inside(image_root, name, w)
         if file is None:
             raise UserError(f"{w}: image {name} not found under {image_root}")
-        anns.append(ImageAnnotation(img["id"] if "id" in img else k, file, need(img, "width", int, w),
-                                    need(img, "height", int, w), by_image.get(img.get("id"), [])))
+        anns.append(ImageAnnotation(img["id"] if "id" in img else k, file, *image_size(img, w),
+                                    by_image.get(img.get("id"), [])))
     return data, anns
 
 

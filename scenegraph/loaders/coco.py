@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
-from scenegraph.loaders.common import build_scene, load_npy, need, xywh_box
+from scenegraph.loaders.common import build_scene, image_size, load_npy, need, xywh_box
 from scenegraph.paths import resolve_inside
 
 DEPTH_KINDS = ("distance", "closeness")
@@ -69,7 +69,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
     for k, img in enumerate(need(data, "images", list, where)):
         w = f"{where}: images[{k}]"
         image_id = need(img, "id", (int, str), w)
-        width, height = need(img, "width", (int, float), w), need(img, "height", (int, float), w)
+        width, height = image_size(img, w)
         objects, masks, index = [], [], {}
         for j, a in anns.get(image_id, []):
             aw = f"{where}: annotations[{j}]"

@@ -34,6 +34,17 @@ def need(d: Any, key: str, types: type | tuple, where: str) -> Any:
     return v
 
 
+MAX_SIDE = 65535  # the largest side JPEG allows; anything above is a corrupt size field
+
+
+def image_size(d: dict, where: str) -> tuple[int, int]:
+    """``(width, height)`` of an entry, positive and plausible (masks are allocated at this size)."""
+    w, h = need(d, "width", (int, float), where), need(d, "height", (int, float), where)
+    if not (0 < w <= MAX_SIDE and 0 < h <= MAX_SIDE):
+        raise UserError(f"{where}: image size {w} x {h} is not plausible (each side 1..{MAX_SIDE})")
+    return int(w), int(h)
+
+
 def xywh_box(d: dict, where: str, keys: tuple[str, ...] = ("x", "y", "w", "h")) -> list[float]:
     x, y, w, h = (need(d, k, (int, float), where) for k in keys)
     if w < 0 or h < 0:

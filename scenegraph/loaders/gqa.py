@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
-from scenegraph.loaders.common import build_scene, need, xywh_box
+from scenegraph.loaders.common import build_scene, image_size, need, xywh_box
 
 
 def load(path: Path) -> list[tuple[dict, list[str]]]:
@@ -29,6 +29,5 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
                 relations.append([index[oid], need(r, "name", str, f"{w}: relations[{j}]"), index[str(target)]])
         names = [entry["file_name"]] if isinstance(entry.get("file_name"), str) else []
         names += [f"{image_id}.jpg", f"images/{image_id}.jpg"]
-        out.append((build_scene(str(image_id), objects, relations, need(entry, "width", (int, float), where),
-                                need(entry, "height", (int, float), where)), names))
+        out.append((build_scene(str(image_id), objects, relations, *image_size(entry, where)), names))
     return out

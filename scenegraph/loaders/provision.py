@@ -14,7 +14,7 @@ import numpy as np
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
-from scenegraph.loaders.common import build_scene, load_npy, need
+from scenegraph.loaders.common import build_scene, image_size, load_npy, need
 from scenegraph.paths import resolve_inside
 from scenegraph.safe_pickle import load_masks
 
@@ -56,7 +56,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
         det, where = entry["annotation"], f"{folder / STAGES['detection']}: {key}"
         labels, boxes = need(det, "labels", list, where), need(det, "bboxes", list, where)
         _parallel(boxes, len(labels), "bboxes", where)
-        width, height = need(det, "width", int, where), need(det, "height", int, where)
+        width, height = image_size(det, where)
         attrs = _annotation(stages, "attributes", key).get("attributes") or [[] for _ in labels]
         _parallel(attrs, len(labels), "attribute lists", f"{folder / STAGES['attributes']}: {key}")
         objects = []

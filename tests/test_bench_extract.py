@@ -48,6 +48,7 @@ def test_a_stored_absolute_tolerance_widens_the_relaxed_match():
     ("\\boxed{B}", 1), ("E", 0), ("", 0),
     ("B indeed.", 1), ("b, my friend, certainly.", 1), ("The answer is B, truly.", 1),  # format instructions
     ("I think so", 0), ("A indeed.", 0),  # "I" and "A" open sentences: no letter read
+    ("I think it is B.", 1), ("The correct one is B, not A.", 1), ("I think it is A.", 0),
 ])
 def test_multiple_choice_letter_or_text(prediction, expected):
     assert metrics.score(ans("Toys", "choice", BOOKS), prediction).score == expected
@@ -85,6 +86,8 @@ def test_yes_no(prediction, expected):
     ("Books", "Book", 0), ("2:04", "2:04.", 1), ("2:04", "02:04", 1), ("01:34", "1:34", 1), ("2:04", "2:40", 0),
     ("great-grandson", "Great grandson", 1), ("12.0", "12", 1), ("Feb to Mar", "feb to mar.", 1),
     ("°C", "°C", 1), ("don't know", "dont know", 1), ("A", "A", 1),
+    ("brown", "The hour hand is brown.", 1), ("3:45", "The time shown is 3:45.", 1),
+    ("Poole", "Whitby is farther than Poole.", 0), ("Poole", "It is not Poole.", 0),
 ])
 def test_text_exact_match_is_vqa_normalised(gold, prediction, expected):
     assert metrics.score(ans(gold, "text"), prediction).score == expected
@@ -101,6 +104,7 @@ def test_anls_for_ocr_text():
 
 @pytest.mark.parametrize("prediction,expected", [
     ("Toys, Books", 1), ("Books and Toys.", 1), ("- Books\n- Toys", 1), ("Books", 0), ("Books, Toys, Food", 0),
+    ("The two categories are Books and Toys.", 1), ("Books are popular, and so are Toys", 0),
 ])
 def test_lists_compare_as_sets(prediction, expected):
     assert metrics.score(ans(["Books", "Toys"], "list"), prediction).score == expected
@@ -121,6 +125,9 @@ def test_route_stops_with_names():
     assert metrics.score(gold, "Kitchen -> Bedroom 1 -> Hall 1").score == 1
     assert metrics.score(gold, "the kitchen, then bedroom 1, then hall 1").score == 1
     assert metrics.score(gold, "Kitchen -> Hall 1").score == pytest.approx(2 / 3)
+    letters = ans(["A", "L", "I"], "route")  # "I" is a stop and a word
+    assert metrics.score(letters, "I think it is A -> L -> I.").score == 1
+    assert metrics.score(letters, "The route is A -> L -> I, which is shortest.").score == 1
 
 
 def test_points_by_distance():

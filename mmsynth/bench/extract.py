@@ -19,9 +19,12 @@ thousands separators, option letter vs option text). The steps:
      "(B) Toys", "B, because") wins, because the prompt asks for the letter; then the exact
      option text; then a leading letter followed by words ("B indeed", not A or I, which
      are English words); then a numeric option equal to the number said; then the one
-     option whose text occurs in the output; then a unique "(B)" / "option B" anywhere.
+     option whose text occurs in the output; then a unique "(B)" / "option B" anywhere;
+     the same rules then run on the copula tail ("I think it is D.") and the whole output.
    * yes/no: the first word if it is a yes/no word, else the only one of the two present.
-   * lists and routes: the span split on arrows (routes) or commas, ";", "and" ...
+   * short text: the span, or what it says after its last copula ("The hand is brown.").
+   * lists and routes: the span (or its copula tail) split on arrows (routes) or commas,
+     ";", "and" ...
    * points and boxes: the first 2 / 4 numbers of the span.
 """
 from __future__ import annotations
@@ -211,6 +214,26 @@ def extract_text(output: str, multiline: bool = False) -> str:
     return strip_trailing(span)
 
 
+@functools.lru_cache(maxsize=None)
+def _copula_re() -> re.Pattern:
+    alts = sorted(words()["copulas"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in alts) + r")\s+", re.IGNORECASE)
+
+
+def copula_tail(span: str) -> str | None:
+    """What a sentence says its subject is: the text after its last copula, if any."""
+    hits = list(_copula_re().finditer(span))
+    tail = strip_trailing(span[hits[-1].end():]) if hits else ""
+    return tail or None
+
+
+def text_readings(output: str) -> list[str]:
+    """The answer span, and what the sentence says after its last copula ("The hand is brown.")."""
+    text = extract_text(output)
+    tail = copula_tail(text)
+    return [text, tail] if tail else [text]
+
+
 def extract_yesno(output: str) -> str | None:
     """'yes', 'no', or None when the output commits to neither."""
     w = words()
@@ -243,12 +266,22 @@ def extract_list(output: str) -> list[str]:
     return _split(span, words()["list_separators"])
 
 
+def list_readings(output: str) -> list[list[str]]:
+    """The list as given, and the list after the last copula ("The parents are Kenji and Maria.")."""
+    span, _ = answer_span(output)
+    tail = copula_tail(span)
+    return [extract_list(output)] + ([_split(tail, words()["list_separators"])] if tail else [])
+
+
 def extract_route(output: str) -> list[str]:
     """The stops of a route answer, in order: split on arrows if any, else like a list."""
     span, _ = answer_span(output)
-    seps = [s for s in words()["route_separators"] if s in span]
-    if seps:
-        return _split(span, words()["route_separators"])
+    arrows = words()["route_separators"]
+    if any(a in span for a in arrows):
+        tail = copula_tail(span) or ""  # "I think it is A -> L -> I": the route starts after "is"
+        if sum(tail.count(a) for a in arrows) == sum(span.count(a) for a in arrows):
+            span = tail
+        return _split(span, arrows)
     return _split(span, words()["list_separators"])
 
 
@@ -300,7 +333,7 @@ def extract_choice(output: str, options: list[Any]) -> int | None:
     """The index of the option a model chose, or None when it did not clearly choose one."""
     n = len(options)
     span, _ = answer_span(output)
-    for text in (span, clean(output)):
+    for text in (span, copula_tail(span) or "", clean(output)):
         s = strip_trailing(text)
         m = _BARE_LETTER.match(s) or _LEADING_LETTER.match(s) or _LEADING_LETTER_ALT.match(s)
         if m and _letter_index(m.group(1), n) is not None:

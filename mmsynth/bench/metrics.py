@@ -138,15 +138,16 @@ def score(answer: dict, prediction: str | None) -> Scored:
         if answer["answer_type"] == "yesno":
             got = ex.extract_yesno(prediction)
             return Scored(float(got == gold), got)
-        got = ex.extract_text(prediction)
-        return Scored(float(ex.normalize(got) == ex.normalize(str(gold)) or
-                            _same_number(got, gold)), got)
+        readings = ex.text_readings(prediction)
+        hits = [r for r in readings if ex.normalize(r) == ex.normalize(str(gold)) or _same_number(r, gold)]
+        return Scored(float(bool(hits)), (hits or readings)[0])
     if metric == "anls":
         got = ex.extract_text(prediction, multiline=True)
         return Scored(anls(got, ex.strip_trailing(str(gold))), got)
     if metric == "set":
-        got = ex.extract_list(prediction)
-        return Scored(float(sorted(map(item_key, got)) == sorted(map(item_key, gold))), got)
+        readings = ex.list_readings(prediction)
+        hits = [r for r in readings if sorted(map(item_key, r)) == sorted(map(item_key, gold))]
+        return Scored(float(bool(hits)), (hits or readings)[0])
     if metric == "route":
         gold_keys = [item_key(g) for g in gold]
         got = _route_stops(ex.extract_route(prediction), gold)

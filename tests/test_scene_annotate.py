@@ -102,21 +102,28 @@ def test_annotate_user_errors(baseball_detections, capsys, argv, message):
     assert rc == 2 and message in capsys.readouterr().err
 
 
-def uppercase_labels():
-    """A user stage (named as test_scene_annotate:uppercase_labels in the test below)."""
+def toy_detector():
+    """A user stage standing in for a detector: it adds a "scoreboard" box to every image
+    (named as test_scene_annotate:toy_detector in the test below)."""
     def stage(ann: ImageAnnotation) -> None:
-        for o in ann.objects:
-            o["attributes"] = o.get("attributes", []) + ["seen"]
+        ann.objects.append({"label": "scoreboard", "box": [0, 0, 30, 20]})
     return stage
 
 
-def test_user_stage_runs_after_builtin_ones(baseball_detections):
+def test_user_detector_stage_adds_objects_that_the_builtin_stages_see(baseball_detections):
     dets, tmp = baseball_detections
     out = tmp / "s.json"
     rc = cli.main(["scene", "annotate", "--detections", str(dets), "--image-root", str(BASEBALL / "images"),
-                   "-o", str(out), "--stage", "test_scene_annotate:uppercase_labels", "-q"])
+                   "-o", str(out), "--stage", "test_scene_annotate:toy_detector", "--min-score", "0.5", "-q"])
     assert rc == 0
-    assert all(a["attributes"] == ["seen"] for a in json.loads(out.read_text())["annotations"])
+    data = json.loads(out.read_text())
+    board = next(c["id"] for c in data["categories"] if c["name"] == "scoreboard")
+    added = [a for a in data["annotations"] if a["category_id"] == board]
+    assert len(added) == 2 and len({a["id"] for a in data["annotations"]}) == len(data["annotations"])
+    # the relation stage ran after the detector: the scoreboard is related to its neighbours
+    assert any(r["subject"] == added[0]["id"] for r in data["relations"])
+    scenes = load_scene_set(f"coco:{out}", BASEBALL / "images").scenes
+    assert all("scoreboard" in [o["label"] for o in s["objects"]] for s in scenes)
 
 
 # --- zero-shot attributes, with a model whose features are the crop's mean colour ----

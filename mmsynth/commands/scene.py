@@ -34,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a.add_argument("--neighbours", type=int, default=3, help="relations per object to its nearest boxes (default 3)")
     a.add_argument("--min-score", type=float, default=0.0, help="drop detections scored below this")
     a.add_argument("--stage", action="append", default=[], metavar="MODULE:FACTORY",
-                   help="extra stage run after the built-in ones (repeatable); FACTORY() returns stage(annotation)")
+                   help="your own stage, run before the built-in ones (repeatable), e.g. a detector that adds "
+                        "objects {label, box}; FACTORY() returns a callable stage(annotation)")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -48,13 +49,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--image-root {root}: not a folder")
     if args.neighbours < 1:
         raise UserError("--neighbours must be at least 1")
-    stages = [RelationStage(args.neighbours)]
+    stages = [load_user_stage(s) for s in args.stage]  # first: a detector stage may add objects
+    stages.append(RelationStage(args.neighbours))
     if args.depth_dir:
         stages.append(DepthStage(args.depth_dir, args.depth_kind))
     if args.clip_checkpoint:
         stages.append(ClipAttributeStage.from_checkpoint(args.clip_checkpoint, args.clip_arch, args.attribute_types,
                                                          min_confidence=args.min_confidence))
-    stages += [load_user_stage(s) for s in args.stage]
     result = annotate(Path(args.detections), root, Path(args.out), stages, args.min_score, progress=not args.quiet)
     print(f"wrote {args.out}: {len(result['images'])} images, {len(result['annotations'])} objects, "
           f"{len(result['relations'])} relations")

@@ -53,8 +53,20 @@ def annotate(detections: Path, image_root: Path, out: Path, stages: list[Stage],
 
 
 def write(data: dict, anns: list[ImageAnnotation], image_root: Path, out: Path) -> dict:
+    """The COCO-form result; objects a stage added (a detector stage) get ids and categories here."""
+    categories = list(data["categories"])
+    cat_ids = {c["name"]: c["id"] for c in categories}
+    used = {o["id"] for ann in anns for o in ann.objects if "id" in o}
+    next_id = max([i for i in used if isinstance(i, int)], default=-1) + 1
     images, annotations, rels = [], [], []
     for ann in anns:
+        for o in ann.objects:
+            if o["label"] not in cat_ids:
+                cat_ids[o["label"]] = max([c for c in cat_ids.values() if isinstance(c, int)], default=0) + 1
+                categories.append({"id": cat_ids[o["label"]], "name": o["label"]})
+            o.setdefault("category_id", cat_ids[o["label"]])
+            if "id" not in o:
+                o["id"], next_id = next_id, next_id + 1
         entry = {"id": ann.image_id, "file_name": ann.path.resolve().relative_to(image_root.resolve()).as_posix(),
                  "width": ann.width, "height": ann.height}
         depth = ann.extra.get("depth_map")
@@ -73,6 +85,6 @@ def write(data: dict, anns: list[ImageAnnotation], image_root: Path, out: Path) 
             annotations.append(a)
         rels += [{"image_id": ann.image_id, "subject": ann.objects[s]["id"], "predicate": p,
                   "object": ann.objects[o]["id"]} for s, p, o in ann.relations]
-    result = {"images": images, "annotations": annotations, "categories": data["categories"], "relations": rels}
+    result = {"images": images, "annotations": annotations, "categories": categories, "relations": rels}
     atomic_write_json(out, result)
     return result

@@ -117,6 +117,10 @@ def prepare_model(bundle: models.Bundle, cfg: TrainConfig, device: Any) -> Any:
         for p in model.parameters():   # fp32 master weights for what is trained; bf16 compute via autocast
             if p.requires_grad:
                 p.data = p.data.float()
+        if bf16:   # under autocast, peft's cast of every LoRA input to fp32 is a wasted copy
+            for m in model.modules():
+                if hasattr(m, "lora_A"):
+                    m.cast_input_dtype_enabled = False
     else:
         model.requires_grad_(True)
     model.to(device)
@@ -168,7 +172,12 @@ def supervised_loss_sum(model: Any, batch: dict, keep: Any) -> Any:
     import torch.nn.functional as F
 
     inputs = {k: v for k, v in batch.items() if k != "labels"}
-    logits = model(**inputs, logits_to_keep=keep).logits
+    try:
+        logits = model(**inputs, logits_to_keep=keep).logits
+    except TypeError as e:                              # a model class without logits_to_keep
+        if "logits_to_keep" not in str(e):
+            raise
+        logits = model(**inputs).logits
     if logits.shape[1] == batch["labels"].shape[1]:    # a model that ignores logits_to_keep
         logits = logits[:, keep]
     targets = batch["labels"][:, 1:][:, keep]

@@ -3,7 +3,9 @@
 Built in: :class:`RelationStage` (box geometry), :class:`DepthStage` (a given ``.npy``
 depth map per image) and :class:`ClipAttributeStage` (zero-shot attributes of crops with
 open_clip, from a local checkpoint). A user stage is any callable ``stage(annotation)``,
-named on the command line as ``module:factory`` (the factory is called without arguments).
+named on the command line as ``module:factory`` (the factory is called without arguments);
+user stages run before the built-in ones, so a detector stage can add objects
+(``{"label", "box"}``) and a depth-model stage can set ``distance``.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from mmsynth.errors import UserError
 from scenegraph.annotate.geometry import relations
 from scenegraph.depth import distance_from_closeness, object_distance
 from scenegraph.language import attribute_types
+from scenegraph.loaders.coco import polygon_mask
 from scenegraph.loaders.common import load_npy
 
 CROP_PAD = 0.05
@@ -55,7 +58,8 @@ class RelationStage:
 
 
 class DepthStage:
-    """Per-object camera distance from ``<depth_dir>/<image stem>.npy``.
+    """Per-object camera distance from ``<depth_dir>/<image stem>.npy`` (median over the
+    object's polygon mask when it has one, else over the centre of its box).
 
     ``kind="closeness"`` for inverse-depth maps (higher = closer, e.g. MiDaS or Depth
     Anything outputs, ProVision's uint8 maps), ``"distance"`` for metric depth.
@@ -77,7 +81,7 @@ class DepthStage:
             raise UserError(f"{path}: depth map is {arr.shape[1]}x{arr.shape[0]}, image is {ann.width}x{ann.height}")
         dist = arr.astype(np.float32) if self.kind == "distance" else distance_from_closeness(arr)
         for o in ann.objects:
-            d = object_distance(dist, None, o["box"])
+            d = object_distance(dist, polygon_mask(o.get("segmentation"), ann.width, ann.height), o["box"])
             o["distance"] = None if d is None else round(d, 4)
         ann.extra["depth_map"] = {"path": str(path), "kind": self.kind}
 

@@ -166,6 +166,13 @@ def test_build_shares_no_image_or_question_with_an_excluded_corpus(tmp_path):
     origins = [a["origin"]["index"] for a in read_lines(tmp_path / "b/answers.jsonl")]
     assert min(origins) >= 12  # the same seed remakes samples 0..11 exactly: all were rejected
     assert meta["counts"]["samples_excluded"] == 12
+    corpus_pairs = {(qa["question"], hashlib.sha256((tmp_path / "train" / rec["images"][0]).read_bytes()).hexdigest())
+                    for p in (tmp_path / "train/data").glob("*.jsonl") for rec in map(json.loads, p.read_text().splitlines())
+                    for qa in rec["qa"]}
+    bench_pairs = {(q["question"].split("\nOptions:")[0],
+                    hashlib.sha256((tmp_path / "b" / q["images"][0]).read_bytes()).hexdigest())
+                   for q in read_lines(tmp_path / "b/questions.jsonl")}
+    assert len(bench_pairs) == 20 and not corpus_pairs & bench_pairs
     assert meta["exclude"] == [{"corpus": str(tmp_path / "train"), "images": 12,
                                 "questions": sum(len(json.loads(l)["qa"]) for p in (tmp_path / "train/data").glob("*")
                                                  for l in p.read_text().splitlines())}]

@@ -6,8 +6,9 @@ Questions are drawn sample by sample (generators round-robin, sample ``index`` o
 * their (task, family) quota is open: ``n`` split evenly over tasks, then over each
   task's families; a family that stops yielding gives its unfilled share to the other
   families of its task (else to all);
-* no image, symbolic source or question of the sample is in an excluded corpus, and no
-  image or question is already in the benchmark (content hashes, :mod:`mmsynth.bench.hashing`);
+* no image or symbolic source of the sample is in an excluded corpus (so none of its
+  questions is either), and no image or question is already in the benchmark (content
+  hashes, :mod:`mmsynth.bench.hashing`);
 * the family's answer distribution stays balanced (:mod:`mmsynth.bench.balance`);
 * at most ``per_image`` questions come from one sample (default 1, so the questions
   are independent and the bootstrap intervals honest).
@@ -119,9 +120,6 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
             continue
         state.balancer.offer(qa["family"], qa["answer"])
         qh = question_hash(qa, hashes)
-        if qh in state.excluded.questions:
-            state.counts["questions_excluded"] += 1
-            continue
         keep.append(qa)
         if not state.quotas.is_open(key):
             continue

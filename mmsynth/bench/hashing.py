@@ -2,10 +2,12 @@
 
 An image is identified by the SHA-256 of its file bytes (images are written with the
 deterministic encoder of :func:`mmsynth.corpus.encode_image`, so the same picture made
-twice hashes the same); a question by the SHA-256 of its normalised text, its option
-keys (sorted, so a reshuffled option list is the same question) and its images' hashes;
-a sample's content by the SHA-256 of its symbolic ``source`` (canonical JSON), which
-also catches the same chart drawn in another style or saved in another image format.
+twice hashes the same); a sample's content by the SHA-256 of its symbolic ``source``
+(canonical JSON), which also catches the same chart drawn in another style or saved in
+another image format; a question by the SHA-256 of its normalised text, its option keys
+(sorted, so a reshuffled option list is the same question) and its images' hashes.
+A benchmark sample sharing an image or a source with an excluded corpus is dropped whole,
+which also drops every question the corpus asks about that image.
 """
 from __future__ import annotations
 
@@ -46,14 +48,13 @@ def question_hash(qa: dict, image_hashes: list[str]) -> str:
 
 @dataclass
 class ExcludedContent:
-    """The image, question and source hashes of the corpora a benchmark must not share anything with."""
+    """The image and source hashes of the corpora a benchmark must not share anything with."""
     images: set[str] = field(default_factory=set)
-    questions: set[str] = field(default_factory=set)
     specs: set[str] = field(default_factory=set)
     corpora: list[dict] = field(default_factory=list)
 
     def add_corpus(self, root: str | Path) -> None:
-        """Hash every image, question and source of a corpus (records are validated on the way)."""
+        """Hash every image and source of a corpus (records are validated on the way)."""
         root = require_corpus(root)
         n_q, cache = 0, {}
         for shard, line, rec in tqdm(iter_records(root), desc=f"hashing {root.name}", unit="rec", leave=False):
@@ -68,7 +69,5 @@ class ExcludedContent:
                 hashes.append(cache[rel])
             self.images.update(hashes)
             self.specs.add(source_hash(rec["source"]))
-            for qa in rec["qa"]:
-                self.questions.add(question_hash(qa, hashes))
-                n_q += 1
+            n_q += len(rec["qa"])
         self.corpora.append({"corpus": str(root), "images": len(set(cache.values())), "questions": n_q})

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from generators.maps import GridMap, RoadMap
 from generators.maps.geometry import compass_point, segments_cross
-from mmsynth.draw import MIN_TEXT_PX, find_overlaps
+from mmsynth.draw import MIN_TEXT_PX, boxes_overlap, find_overlaps
 from mmsynth.errors import NotApplicable
 from mmsynth.record import option_key, validate_record
 
@@ -289,7 +289,7 @@ def test_layout_is_legible(name):
                 assert r["name"] in edge_texts and f"{r['km']} km" in edge_texts
 
 
-def test_road_labels_keep_clear_of_roads():
+def test_road_labels_keep_clear_of_roads_and_towns():
     from generators.maps.placement import segment_hits_box
     from generators.maps.render_road import BAND
     for s, _ in S.made("map.road")[:20]:
@@ -303,7 +303,10 @@ def test_road_labels_keep_clear_of_roads():
             return (box[0] + t["x"] / 100 * (box[2] - box[0]), box[1] + (1 - t["y"] / 100) * (box[3] - box[1]))
         pos = {t["name"]: px(t) for t in s.source["towns"]}
         segs = [(pos[r["a"]], pos[r["b"]]) for r in s.source["roads"]]
+        rad = st_["town_radius"]
+        dots = [(x - rad, y - rad, x + rad, y + rad) for x, y in pos.values()]
         for t in s.texts:
+            assert not any(boxes_overlap(t.box, d) for d in dots), t
             hits = [r for r, seg in zip(s.source["roads"], segs) if segment_hits_box(seg, t.box)]
             if t.role == "node":
                 assert not hits, t

@@ -16,6 +16,7 @@ from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import load_families
 from mmsynth.registry import register
 
+from generators.charts import multi_series, reasoning  # noqa: F401  (their solvers register on Q)
 from generators.charts.render_axes import render_category
 from generators.charts.render_pie import render_pie
 from generators.charts.render_scatter import render_scatter

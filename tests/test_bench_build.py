@@ -147,6 +147,21 @@ def test_build_fills_quotas_balances_answers_and_writes_the_binding_format(tmp_p
     assert by_family["dots.is_red"] == {"yes": 4, "no": 4}  # offered 2:1 no:yes, accepted balanced
     assert meta["balance"]["dots.is_red"]["offered_ratio"] > 1.5
     assert meta["counts"]["questions_rejected_balance"] > 0
+    letters = Counter("ABCD"[[option_key(o) for o in a["options"]].index(option_key(a["answer"]))]
+                      for a in answers if a["options"])
+    assert meta["correct_letters"] == dict(sorted(letters.items()))
+
+
+def test_the_right_option_is_moved_so_every_letter_is_right_equally_often():
+    from mmsynth.bench.build import _balance_letter
+    from mmsynth.generator import question_prompt
+    used: Counter = Counter()
+    placed = [_balance_letter({"question": "Q?", "answer": "w", "options": ["w", "x", "y", "z"]}, used)
+              for _ in range(12)]
+    assert used == {"A": 3, "B": 3, "C": 3, "D": 3}
+    assert [p["options"].index("w") for p in placed[:4]] == [0, 1, 2, 3]
+    assert all(sorted(p["options"]) == ["w", "x", "y", "z"] for p in placed)
+    assert "B. w" in question_prompt(placed[1])
 
 
 def test_build_is_deterministic_by_seed_whatever_the_number_of_workers(tmp_path):

@@ -13,6 +13,9 @@ Questions are drawn sample by sample (generators round-robin, sample ``index`` o
 * at most ``per_image`` questions come from one sample (default 1, so the questions
   are independent and the bootstrap intervals honest).
 
+The options of multiple-choice questions are reordered so that each letter is the right
+one about equally often.
+
 A family that gets no acceptable question for ``patience`` samples in a row is closed and
 its share goes to the others; a generator stops when none of its families is open.
 The same arguments give byte-identical files.
@@ -86,6 +89,7 @@ class BuildState:
     seen_images: set[str] = field(default_factory=set)
     seen_questions: set[str] = field(default_factory=set)
     counts: Counter = field(default_factory=Counter)
+    letters: Counter = field(default_factory=Counter)
     questions: list[dict] = field(default_factory=list)
     answers: list[dict] = field(default_factory=list)
     samples: list[Accepted] = field(default_factory=list)
@@ -146,7 +150,20 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
     return taken
 
 
+def _balance_letter(qa: dict, letters: Counter) -> dict:
+    """Move the right option to the letter least often right so far (swapping two options),
+    so a model biased towards one position gains nothing."""
+    options = list(qa["options"])
+    right = [option_key(o) for o in options].index(option_key(qa["answer"]))
+    target = min(range(len(options)), key=lambda i: (letters[OPTION_LETTERS[i]], i))
+    options[right], options[target] = options[target], options[right]
+    letters[OPTION_LETTERS[target]] += 1
+    return {**qa, "options": options}
+
+
 def _append_question(state: BuildState, qid: str, cand: Candidate, names: list[str], qa: dict) -> None:
+    if qa.get("options"):
+        qa = _balance_letter(qa, state.letters)
     common = {"task": cand.task, "family": qa["family"], "skill": qa["skill"]}
     state.questions.append({"id": qid, "images": names, "question": question_prompt(qa),
                             "options": qa.get("options"), "answer_type": qa["answer_type"], **common})

@@ -195,6 +195,7 @@ def test_multi_image_answers_by_hand(b1, b2):
 # --- one definition of "closer" on synthetic scenes ----------------------------------
 
 def test_closer_means_smaller_camera_distance_on_synthetic_scenes():
+    """The answer agrees with the true 3-D distance of each object's centre from the camera."""
     checked = 0
     for i in range(6):
         layout, scene = sample_scene(rng_for(1, i, "t"), "s")

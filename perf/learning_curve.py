@@ -17,7 +17,7 @@ Steps (each resumable: rerunning with the same --out continues where it stopped)
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -70,17 +70,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-o", "--out", type=Path, required=True, help="working folder (resumable)")
     ap.add_argument("-g", "--generators", nargs="+", default=["dashboard.clock", "chart.bar"])
-    ap.add_argument("-n", type=int, default=4000, help="corpus samples (each asks 3-5 questions)")
+    ap.add_argument("-n", type=int, default=8000, help="corpus samples (each asks 3-5 questions)")
     ap.add_argument("--bench-n", type=int, default=400, help="benchmark questions")
     ap.add_argument("--model", default="tiny-llava", choices=["tiny-llava", "tiny-instructblip"])
-    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--steps", type=int, default=2500)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--image-size", type=int, default=112, help="tiny preset image side (7 px patches)")
     ap.add_argument("--vocab", type=int, default=2048)
-    ap.add_argument("--workers", type=int, default=default_workers())
+    ap.add_argument("--workers", type=int, default=max(default_workers(), min(8, os.cpu_count() or 1)),
+                    help="generation processes and data-loader workers")
     args = ap.parse_args()
 
     t0 = time.time()
@@ -90,7 +91,7 @@ def main() -> None:
     run = args.out / "run"
     cfg = TrainConfig(data=str(corpus), model=args.model, out=str(run), max_steps=args.steps,
                       batch_size=args.batch_size, lr=args.lr, save_every=max(1, args.steps // 10),
-                      workers=min(4, args.workers),
+                      workers=args.workers,
                       tiny=dict(hidden=args.hidden, layers=args.layers, image_size=args.image_size,
                                 vocab_size=args.vocab))
     t1 = time.time()

@@ -52,6 +52,21 @@ def test_lora_bf16_variants_agree(corpus, tmp_path, options):
     assert run("variant", **options) == pytest.approx(reference, rel=2e-2)
 
 
+def test_lora_on_gpu_freezes_bf16_weights_and_trains_fp32_masters(corpus):
+    from mmsynth.train import models
+    from mmsynth.train.data import corpus_texts, load_sources
+    from mmsynth.train.loop import prepare_model
+
+    bundle = models.build_tiny("tiny-llava", corpus_texts(load_sources(corpus)), **TINY)
+    cfg = TrainConfig(data="", model="", out="", lora_r=8).resolved(is_tiny=False)
+    model = prepare_model(bundle, cfg, torch.device("cuda"))
+    frozen = {p.dtype for p in model.parameters() if not p.requires_grad}
+    trained = {p.dtype for p in model.parameters() if p.requires_grad}
+    assert frozen == {torch.bfloat16} and trained == {torch.float32}
+    rope = [b for n, b in model.named_buffers() if n.endswith("inv_freq")]
+    assert rope and all(b.dtype == torch.float32 for b in rope)
+
+
 def test_throughput_script_smoke_runs_on_gpu():
     out = subprocess.run([sys.executable, str(ROOT / "perf" / "train_throughput.py"), "--tiny", "--steps", "2",
                           "--warmup", "1", "--paths", "naive", "mmsynth"], capture_output=True, text=True,

@@ -107,8 +107,10 @@ def prepare_model(bundle: models.Bundle, cfg: TrainConfig, device: Any) -> Any:
     if cfg.lora_r:
         from peft import LoraConfig, get_peft_model
 
-        if bf16:
-            model.to(torch.bfloat16)
+        if bf16:   # frozen weights in bf16; buffers (RoPE frequencies) keep their fp32 precision
+            for p in model.parameters():
+                if p.is_floating_point():
+                    p.data = p.data.to(torch.bfloat16)
         model.requires_grad_(False)
         lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
                           target_modules=lora_targets(model), bias="none",

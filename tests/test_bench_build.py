@@ -23,7 +23,7 @@ from mmsynth.record import option_key, validate_record
 from mmsynth.registry import register
 
 COLOURS = ["red", "blue", "green"]
-FIXTURE = "puzzle.bench_fixture"
+FIXTURE = "benchtest.dots"  # outside real task prefixes, so "puzzle.*" never matches it
 
 
 def _count(spec):
@@ -79,7 +79,7 @@ class DotsFixture(Generator):
         return Rendered([img])
 
 
-@register("puzzle.bench_fixture_const")
+@register("benchtest.const")
 class ConstFixture(DotsFixture):
     """Test-only generator with a family that always answers "yes"."""
     families = [_family("const.always_yes", "yesno", lambda spec: Solution(answer="yes")),
@@ -245,7 +245,7 @@ def test_build_refuses_to_overwrite_and_reports_impossible_requests(tmp_path):
     with pytest.raises(UserError, match="already holds a benchmark"):
         build(BuildConfig(out=tmp_path / "b", n=3, seed=0, patterns=[FIXTURE]))
     with pytest.raises(UserError, match="did you mean"):
-        build(BuildConfig(out=tmp_path / "x", n=3, patterns=["puzzle.bench_fixtur"]))
+        build(BuildConfig(out=tmp_path / "x", n=3, patterns=["benchtest.dot"]))
     with pytest.raises(UserError, match="cannot create the benchmark folder"):
         build(BuildConfig(out=Path("/dev/null/x"), n=3, patterns=[FIXTURE]))
     with pytest.raises(UserError, match="must be at least 1"):
@@ -253,7 +253,7 @@ def test_build_refuses_to_overwrite_and_reports_impossible_requests(tmp_path):
 
 
 def test_a_family_with_one_possible_answer_stops_at_one_and_its_quota_moves_on(tmp_path):
-    meta = build(BuildConfig(out=tmp_path / "b", n=10, seed=0, patterns=["puzzle.bench_fixture_const"],
+    meta = build(BuildConfig(out=tmp_path / "b", n=10, seed=0, patterns=["benchtest.const"],
                              patience=30))
     assert meta["quotas"]["puzzle/const.always_yes"] == {"target": 1, "filled": 1}
     assert meta["quotas"]["puzzle/const.count"]["filled"] == 9 and meta["counts"]["shortfall"] == 0

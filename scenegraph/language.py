@@ -49,7 +49,3 @@ def plural(label: str) -> str:
         word = last + "s"
     return f"{head} {word}" if head else word
 
-
-def counted(n: int, label: str) -> str:
-    """``"1 cube"``, ``"3 cubes"``."""
-    return f"{n} {label if n == 1 else plural(label)}"

@@ -167,11 +167,6 @@ def distinct_depths(scene: dict, a: float, b: float) -> bool:
     return gap is not None and abs(a - b) >= gap
 
 
-def all_points(scene: dict) -> list[tuple[int, list[float]]]:
-    """Every sampled point as ``(object index, [x, y, distance|None])``."""
-    return [(i, p) for i, o in enumerate(scene["objects"]) for p in o.get("points", [])]
-
-
 def check_scene(scene: Any, where: str) -> dict:
     """Raise ValueError naming the first field of a scene dict that breaks the model's shape."""
     if not isinstance(scene, dict):

@@ -1,5 +1,5 @@
-"""mmsynth scene annotate: geometry relations, depth from a given map, zero-shot attributes
-(with a transparent stand-in model), user stages, and its output feeding the generators."""
+"""mmsynth scene annotate: geometry relations, depth from a given map, user stages, and its
+output feeding the generators (zero-shot attributes: test_scene_annotate_clip.py)."""
 from __future__ import annotations
 
 import json
@@ -8,13 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
-from PIL import Image
 
 from mmsynth import cli, registry
 from mmsynth.record import validate_record
 from scenegraph.annotate.geometry import relation, relations
-from scenegraph.annotate.stages import ClipAttributeStage, ImageAnnotation
+from scenegraph.annotate.stages import ImageAnnotation
 from scenegraph.loaders import load_scene_set
 
 BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
@@ -124,44 +122,3 @@ def test_user_detector_stage_adds_objects_that_the_builtin_stages_see(baseball_d
     assert any(r["subject"] == added[0]["id"] for r in data["relations"])
     scenes = load_scene_set(f"coco:{out}", BASEBALL / "images").scenes
     assert all("scoreboard" in [o["label"] for o in s["objects"]] for s in scenes)
-
-
-# --- zero-shot attributes, with a model whose features are the crop's mean colour ----
-
-RGB = {"red": (1.0, 0.0, 0.0), "green": (0.0, 1.0, 0.0), "blue": (0.0, 0.0, 1.0)}
-
-
-class _MeanColourModel(torch.nn.Module):
-    """encode_image: the crop's mean RGB; encode_text: the RGB of the colour a prompt names."""
-
-    def __init__(self, scale: float = 100.0) -> None:
-        super().__init__()
-        self.logit_scale = torch.tensor(np.log(scale))
-
-    def encode_image(self, x: torch.Tensor) -> torch.Tensor:
-        return x.mean(dim=(2, 3)) + 1e-3
-
-    def encode_text(self, prompts: list[str]) -> torch.Tensor:
-        return torch.tensor([next((RGB[c] for c in RGB if f" {c} " in p), (0.3, 0.3, 0.3)) for p in prompts]) + 1e-3
-
-
-def _preprocess(img: Image.Image) -> torch.Tensor:
-    return torch.from_numpy(np.asarray(img.resize((8, 8)), dtype=np.float32) / 255).permute(2, 0, 1)
-
-
-def test_zero_shot_stage_picks_the_best_prompt_per_crop(tmp_path):
-    img = np.zeros((20, 60, 3), dtype=np.uint8)
-    img[:, :20] = (220, 10, 10)
-    img[:, 20:40] = (10, 200, 10)
-    img[:, 40:] = (10, 10, 230)
-    Image.fromarray(img).save(tmp_path / "a.png")
-    objs = [{"label": "block", "box": [2, 2, 18, 18]}, {"label": "block", "box": [22, 2, 38, 18]},
-            {"label": "block", "box": [42, 2, 58, 18]}]
-    ann = ImageAnnotation(1, tmp_path / "a.png", 60, 20, objs)
-    ClipAttributeStage(_MeanColourModel(), _preprocess, lambda p: p, ["color"], min_confidence=0.2)(ann)
-    assert [o["attributes"] for o in ann.objects] == [["red"], ["green"], ["blue"]]
-    # an unsure model (flat softmax over the colour words) adds nothing under the confidence bar
-    for o in ann.objects:
-        o["attributes"] = []
-    ClipAttributeStage(_MeanColourModel(scale=1.0), _preprocess, lambda p: p, ["color"], min_confidence=0.2)(ann)
-    assert all(o["attributes"] == [] for o in ann.objects)

@@ -1,12 +1,17 @@
-"""The zero-shot attribute stage on a real open_clip model (random init: nothing is downloaded)."""
+"""The zero-shot attribute stage: its logic with a transparent stand-in model, and its plumbing
+on a real open_clip model (random init: nothing is downloaded)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from scenegraph.annotate.stages import ClipAttributeStage, ImageAnnotation
+
+torch = pytest.importorskip("torch")
 from scenegraph.language import attribute_types
 
 BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
@@ -39,3 +44,44 @@ def test_open_clip_stage_labels_real_crops_deterministically(tmp_path):
         assert len(attrs) == 2
         assert attrs[0] in attribute_types()["color"]["values"]
         assert attrs[1] in attribute_types()["material"]["values"]
+
+
+# --- zero-shot attributes, with a model whose features are the crop's mean colour ----
+
+RGB = {"red": (1.0, 0.0, 0.0), "green": (0.0, 1.0, 0.0), "blue": (0.0, 0.0, 1.0)}
+
+
+class _MeanColourModel(torch.nn.Module):
+    """encode_image: the crop's mean RGB; encode_text: the RGB of the colour a prompt names."""
+
+    def __init__(self, scale: float = 100.0) -> None:
+        super().__init__()
+        self.logit_scale = torch.tensor(np.log(scale))
+
+    def encode_image(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(dim=(2, 3)) + 1e-3
+
+    def encode_text(self, prompts: list[str]) -> torch.Tensor:
+        return torch.tensor([next((RGB[c] for c in RGB if f" {c} " in p), (0.3, 0.3, 0.3)) for p in prompts]) + 1e-3
+
+
+def _preprocess(img: Image.Image) -> torch.Tensor:
+    return torch.from_numpy(np.asarray(img.resize((8, 8)), dtype=np.float32) / 255).permute(2, 0, 1)
+
+
+def test_zero_shot_stage_picks_the_best_prompt_per_crop(tmp_path):
+    img = np.zeros((20, 60, 3), dtype=np.uint8)
+    img[:, :20] = (220, 10, 10)
+    img[:, 20:40] = (10, 200, 10)
+    img[:, 40:] = (10, 10, 230)
+    Image.fromarray(img).save(tmp_path / "a.png")
+    objs = [{"label": "block", "box": [2, 2, 18, 18]}, {"label": "block", "box": [22, 2, 38, 18]},
+            {"label": "block", "box": [42, 2, 58, 18]}]
+    ann = ImageAnnotation(1, tmp_path / "a.png", 60, 20, objs)
+    ClipAttributeStage(_MeanColourModel(), _preprocess, lambda p: p, ["color"], min_confidence=0.2)(ann)
+    assert [o["attributes"] for o in ann.objects] == [["red"], ["green"], ["blue"]]
+    # an unsure model (flat softmax over the colour words) adds nothing under the confidence bar
+    for o in ann.objects:
+        o["attributes"] = []
+    ClipAttributeStage(_MeanColourModel(scale=1.0), _preprocess, lambda p: p, ["color"], min_confidence=0.2)(ann)
+    assert all(o["attributes"] == [] for o in ann.objects)

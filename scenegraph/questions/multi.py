@@ -2,13 +2,11 @@
 Image 1, Image 2, ... in that order; the generator shuffles the order)."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from mmsynth.questions import Solution, Solvers, load_families
-from mmsynth.rand import pick
 from scenegraph import model as M
 from scenegraph.language import is_countable, plural
 from scenegraph.questions.common import check, choose, join

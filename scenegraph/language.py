@@ -48,4 +48,3 @@ def plural(label: str) -> str:
     else:
         word = last + "s"
     return f"{head} {word}" if head else word
-

@@ -265,4 +265,12 @@ def test_missing_images_stop_training_before_it_starts(tmp_path):
     root = make_corpus(tmp_path / "c", n=4, drop_image=1)
     with pytest.raises(UserError, match="missing"):
         train(config(root, tmp_path / "r"), progress=False)
-    assert not (tmp_path / "r" / "checkpoints").exists()
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_run_that_failed_while_preparing_can_be_started_again(corpus, tmp_path):
+    """A --max-length too short for the image tokens stops the run before step 1; the same
+    command with a fixed setting then simply starts (no --resume, no leftover folder to delete)."""
+    with pytest.raises(UserError, match="image tokens"):
+        train(config(corpus, tmp_path / "r", max_length=10, max_steps=1), progress=False)
+    assert train(config(corpus, tmp_path / "r", max_steps=1), progress=False)["status"] == "complete"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -285,6 +286,9 @@ def plot_loss(run: Path) -> None:
 def open_run(cfg: TrainConfig, resume: bool) -> tuple[Path, dict | None]:
     """Create the run folder, or check that ``--resume`` continues the same configuration."""
     run = Path(cfg.out)
+    if (run / RUN_FILE).exists() and read_json(run / RUN_FILE).get("status") == "preparing":
+        shutil.rmtree(run / "base", ignore_errors=True)    # stopped before its first step: start afresh
+        (run / RUN_FILE).unlink()
     if (run / RUN_FILE).exists():
         previous = read_json(run / RUN_FILE)
         if not resume:
@@ -299,6 +303,7 @@ def open_run(cfg: TrainConfig, resume: bool) -> tuple[Path, dict | None]:
     if run.exists() and any(run.iterdir()) and not resume:
         raise UserError(f"{run}: folder exists and is not a run; choose an empty or new -o")
     run.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(run / RUN_FILE, {"config": asdict(cfg), "status": "preparing"})
     return run, None
 
 
@@ -337,10 +342,10 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
     cfg = cfg.resolved(is_tiny)
     if cfg.batch_size < 1 or cfg.grad_accum < 1 or cfg.save_every < 1 or cfg.lora_r < 0:
         raise UserError("--batch-size, --grad-accum and --save-every must be >= 1, --lora-r >= 0")
+    sources = load_sources(cfg.data)
     run, previous = open_run(cfg, resume)
     device = pick_device(cfg.device)
     torch.manual_seed(cfg.seed)
-    sources = load_sources(cfg.data)
     bundle = load_bundle(cfg, run, corpus_texts(sources), device)
     max_length = cfg.max_length or min(2048, int(getattr(bundle.model.config.get_text_config(),
                                                          "max_position_embeddings", 2048)))

@@ -185,6 +185,13 @@ def test_grid_answers_by_hand():
         g("map.avoid_route", GRID, a="W", b="D", c="J")
 
 
+def test_map_frame_keeps_bearings():
+    from generators.maps.render_road import Frame
+    f = Frame((10, 20, 410, 220))               # a wide area: the map is drawn square in its middle
+    (x0, y0), (x1, y1) = f(0, 0), f(100, 100)
+    assert x1 - x0 == y0 - y1 == 200 and (x0 + x1) / 2 == 210 and y1 < y0
+
+
 def test_compass_and_crossings():
     assert compass_point(0) == "north" and compass_point(100) == "east" and compass_point(225) == "south-west"
     assert compass_point(22.0, margin=5) is None and compass_point(30.0, margin=5) == "north-east"
@@ -291,17 +298,11 @@ def test_layout_is_legible(name):
 
 def test_road_labels_keep_clear_of_roads_and_towns():
     from generators.maps.placement import segment_hits_box
-    from generators.maps.render_road import BAND
+    from generators.maps.render_road import map_frame
     for s, _ in S.made("map.road")[:20]:
         st_ = s.style
-        W = st_["width"]
-        H = int(W * st_["aspect"])
-        m = st_["margin"]
-        box = (m, BAND + 24, W - m, H - 26)
-
-        def px(t):
-            return (box[0] + t["x"] / 100 * (box[2] - box[0]), box[1] + (1 - t["y"] / 100) * (box[3] - box[1]))
-        pos = {t["name"]: px(t) for t in s.source["towns"]}
+        frame = map_frame(st_)
+        pos = {t["name"]: frame(t["x"], t["y"]) for t in s.source["towns"]}
         segs = [(pos[r["a"]], pos[r["b"]]) for r in s.source["roads"]]
         rad = st_["town_radius"]
         dots = [(x - rad, y - rad, x + rad, y + rad) for x, y in pos.values()]

@@ -9,7 +9,7 @@ from PIL import ImageFont
 
 from generators.maps.geometry import polyline_crossings
 from generators.maps.legend import compass_rose, rose_extent, title_band
-from generators.maps.placement import LayoutError, Obstacles, box_at, centered, first_free, mm_box
+from generators.maps.placement import Box, LayoutError, Obstacles, box_at, centered, first_free, mm_box
 from mmsynth.draw import MIN_TEXT_PX, Canvas, bold, font, rgb
 from mmsynth.generator import Rendered
 
@@ -27,15 +27,24 @@ class RoadLabelError(LayoutError):
         self.road = road
 
 
-class _Frame:
-    """Map units (x east, y north, 0..100) to pixels inside the plot area."""
+class Frame:
+    """Map units (x east, y north, 0..100) to pixels: one scale on both axes, so bearings on
+    the page are the bearings of the spec, centred in the plot area."""
 
-    def __init__(self, box: Box):
-        self.box = box
+    def __init__(self, area: Box):
+        self.scale = min(area[2] - area[0], area[3] - area[1]) / 100
+        self.x0 = (area[0] + area[2]) / 2 - 50 * self.scale
+        self.y0 = (area[1] + area[3]) / 2 - 50 * self.scale
 
     def __call__(self, x: float, y: float) -> tuple[float, float]:
-        x0, y0, x1, y1 = self.box
-        return (x0 + x / 100 * (x1 - x0), y0 + (1 - y / 100) * (y1 - y0))
+        return (self.x0 + x * self.scale, self.y0 + (100 - y) * self.scale)
+
+
+def map_frame(style: dict) -> Frame:
+    """The frame a road map of this style is drawn in."""
+    W = style["width"]
+    H = int(W * style["aspect"])
+    return Frame((style["margin"], BAND + 24, W - style["margin"], H - 26))
 
 
 def _sizes(base: int) -> list[int]:
@@ -162,16 +171,15 @@ def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
     W = style["width"]
     H = int(W * style["aspect"])
     canvas = Canvas(W, H, tuple(style["land"]))
-    margin = style["margin"]
-    frame = _Frame((margin, BAND + 24, W - margin, H - 26))
+    frame = map_frame(style)
     ink, road_ink = rgb(style["ink"]), rgb(style["road_color"])
     obstacles = Obstacles()
     d = canvas.draw
 
     for lake in spec["lakes"]:
         cx, cy = frame(lake["cx"], lake["cy"])
-        sx, sy = (frame.box[2] - frame.box[0]) / 100, (frame.box[3] - frame.box[1]) / 100
-        lb = (cx - lake["rx"] * sx, cy - lake["ry"] * sy, cx + lake["rx"] * sx, cy + lake["ry"] * sy)
+        k = frame.scale
+        lb = (cx - lake["rx"] * k, cy - lake["ry"] * k, cx + lake["rx"] * k, cy + lake["ry"] * k)
         d.ellipse(lb, fill=WATER, outline=WATER_EDGE, width=2)
         obstacles.boxes.append(lb)
     rivers_px = [[frame(*p) for p in r["points"]] for r in spec["rivers"]]

@@ -36,6 +36,10 @@ class MapView:
     def _names_by_node(self) -> dict[Node, str]:
         return {n: k for k, n in self.node_of.items()}
 
+    def without(self, avoid: str | None) -> nx.Graph:
+        """The graph, or a view of it without the place ``avoid``."""
+        return self.graph if avoid is None else nx.restricted_view(self.graph, [self.node_of[avoid]], [])
+
     def route_names(self, path: list[Node]) -> list[str]:
         """The named places along a graph path, in order."""
         by_node = self._names_by_node()
@@ -70,7 +74,7 @@ def view(spec: dict) -> MapView:
 
 def distance(v: MapView, a: str, b: str, avoid: str | None = None) -> float | None:
     """Shortest distance between two places (optionally not passing ``avoid``); None when unreachable."""
-    g = v.graph if avoid is None else nx.restricted_view(v.graph, [v.node_of[avoid]], [])
+    g = v.without(avoid)
     try:
         return nx.shortest_path_length(g, v.node_of[a], v.node_of[b], weight="weight")
     except nx.NetworkXNoPath:
@@ -83,7 +87,7 @@ def unique_route(v: MapView, a: str, b: str, avoid: str | None = None, limit: in
     Raises NotApplicable when there is no route or when shortest routes tie on
     different sequences of places (the answer would not be unique).
     """
-    g = v.graph if avoid is None else nx.restricted_view(v.graph, [v.node_of[avoid]], [])
+    g = v.without(avoid)
     try:
         paths = list(islice(nx.all_shortest_paths(g, v.node_of[a], v.node_of[b], weight="weight"), limit))
     except nx.NetworkXNoPath:

@@ -53,8 +53,7 @@ def _binder(name: str, k: int):
 
 
 def _path_nodes(v: MapView, a: str, b: str, avoid: str | None = None) -> list:
-    g = v.graph if avoid is None else nx.restricted_view(v.graph, [v.node_of[avoid]], [])
-    return nx.shortest_path(g, v.node_of[a], v.node_of[b], weight="weight")
+    return nx.shortest_path(v.without(avoid), v.node_of[a], v.node_of[b], weight="weight")
 
 
 def _legs(v: MapView, nodes: list) -> list[float]:

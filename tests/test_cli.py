@@ -65,13 +65,14 @@ def test_validate_fails_on_tampered_answer_and_missing_image(tmp_path, small_cor
     shard = sorted((bad / "data").glob("chart.bar-*.jsonl"))[0]
     recs = [json.loads(line) for line in shard.read_text().splitlines()]
     qa = recs[0]["qa"][0]
-    qa["params"] = qa.get("params") or {}
     if qa["options"]:
         qa["answer"] = next(o for o in qa["options"] if o != qa["answer"])
     elif qa["answer_type"] == "number":
         qa["answer"] = qa["answer"] + 1000
+    elif qa["answer_type"] == "yesno":
+        qa["answer"] = "no" if qa["answer"] == "yes" else "yes"
     else:
-        qa["answer"] = qa["answer"] + " (tampered)" if isinstance(qa["answer"], str) else qa["answer"]
+        qa["answer"] = "surely not this"
     shard.write_text("".join(json.dumps(r) + "\n" for r in recs))
     (bad / recs[1]["images"][0]).unlink()
     assert main(["validate", str(bad), "-q"]) == 1

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mmsynth.errors import UserError
 from scenegraph.annotate.stages import ClipAttributeStage, ImageAnnotation
 
 torch = pytest.importorskip("torch")
@@ -40,6 +41,14 @@ def test_open_clip_stage_labels_real_crops_deterministically(tmp_path):
 
     first = run()
     assert first == run()
+    # the same weights through a local checkpoint file, as `scene annotate --clip-checkpoint` loads them
+    torch.save(model.state_dict(), tmp_path / "tiny.pt")
+    stage = ClipAttributeStage.from_checkpoint(tmp_path / "tiny.pt", "mmsynth-tiny-clip", ["color", "material"],
+                                               min_confidence=0.0)
+    assert run() == first
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(UserError, match="does not load into mmsynth-tiny-clip"):
+        ClipAttributeStage.from_checkpoint(tmp_path / "bad.pt", "mmsynth-tiny-clip", ["color"])
     for attrs in first:  # with no confidence bar, exactly one colour and one material per object
         assert len(attrs) == 2
         assert attrs[0] in attribute_types()["color"]["values"]

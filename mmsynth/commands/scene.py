@@ -28,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="attribute types to classify (from scenegraph/data/attributes.yaml; default color material)")
     a.add_argument("--min-confidence", type=float, default=0.35,
                    help="keep an attribute when its zero-shot probability reaches this (default 0.35)")
+    a.add_argument("--device", default="auto", help="torch device for open_clip: auto (cuda if available), cpu, cuda:0, ...")
     a.add_argument("--depth-dir", help="folder of <image stem>.npy depth maps (your depth model's output)")
     a.add_argument("--depth-kind", choices=("closeness", "distance"), default="closeness",
                    help="closeness: higher = closer (inverse depth, default); distance: metric depth")
@@ -37,6 +38,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="your own stage, run before the built-in ones (repeatable), e.g. a detector that adds "
                         "objects {label, box}; FACTORY() returns a callable stage(annotation)")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _device(name: str) -> str:
+    if name != "auto":
+        return name
+    import torch
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         stages.append(DepthStage(args.depth_dir, args.depth_kind))
     if args.clip_checkpoint:
         stages.append(ClipAttributeStage.from_checkpoint(args.clip_checkpoint, args.clip_arch, args.attribute_types,
-                                                         min_confidence=args.min_confidence))
+                                                         min_confidence=args.min_confidence, device=_device(args.device)))
     result = annotate(Path(args.detections), root, Path(args.out), stages, args.min_score, progress=not args.quiet)
     print(f"wrote {args.out}: {len(result['images'])} images, {len(result['annotations'])} objects, "
           f"{len(result['relations'])} relations")

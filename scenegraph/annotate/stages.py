@@ -92,11 +92,12 @@ class ClipAttributeStage:
     probability over the type's values reaches ``min_confidence``."""
 
     def __init__(self, model: Any, preprocess: Callable, tokenizer: Callable, types: list[str],
-                 min_confidence: float = 0.35, batch_size: int = 32) -> None:
+                 min_confidence: float = 0.35, batch_size: int = 32, device: str = "cpu") -> None:
         unknown = [t for t in types if t not in attribute_types()]
         if unknown:
             raise UserError(f"unknown attribute type(s) {unknown}; known: {', '.join(attribute_types())}")
-        self.model, self.preprocess, self.tokenizer = model.eval(), preprocess, tokenizer
+        self.device = device
+        self.model, self.preprocess, self.tokenizer = model.eval().to(device), preprocess, tokenizer
         self.types, self.min_confidence, self.batch_size = types, min_confidence, batch_size
         self._text: dict[tuple[str, str], Any] = {}
 
@@ -109,8 +110,9 @@ class ClipAttributeStage:
         import open_clip
         try:
             model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=str(path))
-        except RuntimeError as e:
-            raise UserError(f"--clip-checkpoint {path}: does not load into {arch} ({str(e).splitlines()[0]})") from None
+        except Exception as e:  # torch raises several types for a file that is not a matching checkpoint
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise UserError(f"--clip-checkpoint {path}: does not load into {arch} ({first})") from None
         return cls(model, preprocess, open_clip.get_tokenizer(arch), types, **kw)
 
     def _text_features(self, label: str, kind: str):
@@ -118,7 +120,7 @@ class ClipAttributeStage:
         if (label, kind) not in self._text:
             prompts = [f"a photo of a {v} {label}" for v in attribute_types()[kind]["values"]]
             with torch.no_grad():
-                feats = self.model.encode_text(self.tokenizer(prompts))
+                feats = self.model.encode_text(_to(self.tokenizer(prompts), self.device))
             self._text[(label, kind)] = feats / feats.norm(dim=-1, keepdim=True)
         return self._text[(label, kind)]
 
@@ -131,10 +133,10 @@ class ClipAttributeStage:
         feats = []
         with torch.no_grad():
             for k in range(0, len(crops), self.batch_size):
-                f = self.model.encode_image(torch.stack(crops[k:k + self.batch_size]))
+                f = self.model.encode_image(torch.stack(crops[k:k + self.batch_size]).to(self.device))
                 feats.append(f / f.norm(dim=-1, keepdim=True))
         image_feats = torch.cat(feats)
-        scale = float(self.model.logit_scale.exp()) if hasattr(self.model, "logit_scale") else 100.0
+        scale = float(self.model.logit_scale.detach().exp()) if hasattr(self.model, "logit_scale") else 100.0
         for o, f in zip(ann.objects, image_feats):
             attrs = list(o.get("attributes") or [])
             for kind in self.types:
@@ -144,6 +146,11 @@ class ClipAttributeStage:
                 if float(probs[best]) >= self.min_confidence and value not in attrs:
                     attrs.append(value)
             o["attributes"] = attrs
+
+
+def _to(tokens: Any, device: str) -> Any:
+    """Tokenizer output on ``device`` (open_clip tokenizers return tensors)."""
+    return tokens.to(device) if hasattr(tokens, "to") else tokens
 
 
 def _padded(box: list[float], width: int, height: int) -> tuple[int, int, int, int]:

@@ -288,3 +288,46 @@ def test_label_choice_favours_rare_concepts(b2):
     picks = [fam.bind(spec, rng)["label"] for _ in range(200)]
     assert picks.count("bat") > 150  # 1.0 against 4 x 0.01 for the other countable labels
     assert "game" not in picks       # a mass noun is never counted
+
+
+# --- any scene graph: every family answers validly or declines ------------------------
+
+_LABELS = ["cup", "dog", "grass", "person", "box"]
+_ATTRS = ["red", "blue", "wooden", "small", "large", "sitting"]
+_PREDS = ["on", "near", "holding", "left of"]
+
+
+@st.composite
+def _scenes(draw) -> dict:
+    n = draw(st.integers(1, 7))
+    objects = []
+    for _ in range(n):
+        x1, y1 = draw(st.integers(0, 90)), draw(st.integers(0, 90))
+        w, h = draw(st.integers(0, 30)), draw(st.integers(0, 30))
+        dist = draw(st.none() | st.floats(0.0, 20.0, allow_nan=False))
+        pts = [[draw(st.floats(0, 1)), draw(st.floats(0, 1)), dist] for _ in range(draw(st.integers(0, 2)))]
+        objects.append({"label": draw(st.sampled_from(_LABELS)), "box": [x1, y1, x1 + w, y1 + h],
+                        "attributes": draw(st.lists(st.sampled_from(_ATTRS), max_size=3, unique=True)),
+                        "distance": dist, "points": [[round(p[0], 2), round(p[1], 2), p[2]] for p in pts]})
+    rels = draw(st.lists(st.tuples(st.integers(0, n - 1), st.sampled_from(_PREDS), st.integers(0, n - 1)), max_size=8))
+    return {"id": "h", "image": None, "width": 120, "height": 100, "objects": objects,
+            "relations": [list(r) for r in rels], "depth_gap": draw(st.none() | st.floats(0.01, 2.0)),
+            "rarity": {label: draw(st.floats(0.1, 1.0)) for label in _LABELS}}
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenes=st.lists(_scenes(), min_size=1, max_size=3), seed=st.integers(0, 2 ** 32 - 1))
+def test_any_scene_graph_gets_valid_answers_or_none(scenes, seed):
+    spec = {"scenes": scenes}
+    for fam in ALL_FAMILIES.values():
+        if fam.name.startswith("scene.multi.") != (len(scenes) > 1):
+            continue
+        rng = np.random.default_rng(seed)
+        try:
+            qa = ask(fam, spec, rng, mc_share=0.5)
+        except NotApplicable:
+            continue
+        qa = json.loads(json.dumps(qa))
+        assert qa_errors(qa) == [], (fam.name, qa)
+        assert verify_qa(fam, json.loads(json.dumps(spec)), qa) is None, fam.name
+        assert "{" not in qa["question"], qa["question"]  # every placeholder filled

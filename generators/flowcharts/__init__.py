@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 
 from generators.flowcharts.process_sampler import sample_process
+from generators.flowcharts.program_solvers import Q  # the structure families and the program families
 from generators.flowcharts.programs import sample_program
 from generators.flowcharts.render import render_flowchart
-from generators.flowcharts.solvers import Q, chart_of
+from generators.flowcharts.solvers import chart_of
 from mmsynth.draw import FONT_FAMILIES, palettes, rgb
 from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import load_families

@@ -212,6 +212,22 @@ def test_a_benchmark_folder_is_training_data(tmp_path):
     assert [s.turns[1]["content"] for s in sources] == [expected[f"q{i}"] for i in range(4)]
 
 
+def test_a_llava_format_export_is_training_data(tmp_path):
+    from mmsynth.cli import main
+    root = make_corpus(tmp_path / "c", n=4)
+    assert main(["export", str(root), "--format", "llava", "-o", str(tmp_path / "x")]) == 0
+    from_export = load_sources(tmp_path / "x")
+    assert load_sources(tmp_path / "x" / "llava.json") == from_export
+    from_corpus = load_sources(root)
+    assert [(s.id, s.images, s.turns) for s in from_export] == [(s.id, s.images, s.turns) for s in from_corpus]
+    assert all((s.root / s.images[0]).is_file() for s in from_export)
+    (tmp_path / "bad.json").write_text(json.dumps([{"id": "a", "image": ["i.png", "j.png"],
+                                                    "conversations": [{"from": "human", "value": "<image> hi"},
+                                                                      {"from": "gpt", "value": "yo"}]}]))
+    with pytest.raises(UserError, match=r"bad.json\[0\]: 1 <image> placeholders for 2 images"):
+        load_sources(tmp_path / "bad.json")
+
+
 def test_checkpoint_folders_of_the_wrong_kind_are_refused(tmp_path):
     (tmp_path / "bert").mkdir()
     (tmp_path / "bert" / "config.json").write_text(json.dumps({"model_type": "bert"}))

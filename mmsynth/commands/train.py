@@ -9,7 +9,8 @@ EXAMPLE = "mmsynth train out/corpus --model tiny-llava -o runs/tiny --max-steps 
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("data", help="corpus folder, or a benchmark folder (questions.jsonl + answers.jsonl)")
+    p.add_argument("data", help="corpus folder, a LLaVA-format JSON (`mmsynth export --format llava`: llava.json "
+                   "or its folder), or a benchmark folder (questions.jsonl + answers.jsonl)")
     p.add_argument("--model", required=True, metavar="tiny-llava|tiny-instructblip|PATH",
                    help="a tiny random-initialised preset, or a local Hugging Face checkpoint folder "
                         "(LLaVA-1.5, LLaVA-NeXT, InstructBLIP)")

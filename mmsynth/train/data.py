@@ -98,9 +98,47 @@ def bench_answer_text(question: dict, answer: Any) -> str:
     return answer_text({**question, "answer": answer})
 
 
+LLAVA_ROLES = {"human": "user", "gpt": "assistant", "system": "system"}
+
+
+def llava_json(data: Path) -> Path | None:
+    """The LLaVA-format JSON file DATA names (the file, or ``llava.json`` in a folder), if any."""
+    if data.is_file() and data.suffix == ".json":
+        return data
+    return data / "llava.json" if (data / "llava.json").is_file() else None
+
+
+def llava_sources(path: Path) -> Iterator[Source]:
+    """Conversations of a LLaVA-1.5 instruction file (``mmsynth export --format llava``, or
+    the user's own): image paths relative to the file's folder, or absolute."""
+    from mmsynth.io import read_json
+
+    entries = read_json(path)
+    if not isinstance(entries, list):
+        raise UserError(f"{path}: expected a JSON list of LLaVA entries")
+    for k, e in enumerate(entries):
+        where = f"{path.name}[{k}]"
+        try:
+            images = e.get("image", [])
+            images = [images] if isinstance(images, str) else list(images)
+            turns = [{"role": LLAVA_ROLES[t["from"]], "content": t["value"]} for t in e["conversations"]]
+        except (AttributeError, KeyError, TypeError) as err:
+            raise UserError(f"{where}: not a LLaVA entry ({type(err).__name__}: {err})") from None
+        placeholders = sum(t["content"].count(IMAGE_TOKEN) for t in turns)
+        if placeholders != len(images):
+            raise UserError(f"{where}: {placeholders} {IMAGE_TOKEN} placeholders for {len(images)} images")
+        if not any(t["role"] == "assistant" for t in turns):
+            raise UserError(f"{where}: no gpt turn to learn from")
+        yield Source(str(e.get("id", k)), path.parent, images, turns, where)
+
+
 def iter_sources(data: str | Path) -> Iterator[Source]:
-    """Conversations of a corpus folder, or of a benchmark folder's questions joined with answers."""
+    """Conversations of a corpus folder, a LLaVA-format JSON export, or a benchmark folder's
+    questions joined with their answers."""
     root = Path(data)
+    if llava_json(root):
+        yield from llava_sources(llava_json(root))
+        return
     if is_benchmark(root):
         answers_path = root / "answers.jsonl"
         if not answers_path.is_file():

@@ -19,6 +19,7 @@ from generators.dashboards import clock_solve as cs
 from generators.dashboards import digital_solve as ds
 from generators.dashboards import gauge_solve as gs
 from generators.dashboards.clock_draw import draw_clock, hand_angles, polar
+from generators.dashboards.digital_draw import draw_segments, lit_segments, segment_boxes
 from generators.dashboards.gauge_draw import dial_geometry, draw_gauge, needle_angle, tick_labels
 
 DASHBOARDS = ["dashboard.clock", "dashboard.gauge", "dashboard.digital", "dashboard.panel"]
@@ -255,6 +256,17 @@ def test_seven_segment_answers_by_hand():
     assert ds.count_digits(tim("T", "07:45")).answer == 4
     with pytest.raises(NotApplicable):
         ds.lit_count(num("A", "18.5"), 3)
+
+
+@pytest.mark.parametrize("digit", list("0123456789"))
+def test_seven_segment_digits_light_exactly_their_segments(digit):
+    c = Canvas(60, 100, (0, 0, 0))
+    draw_segments(c, 10, 10, 80, digit, (255, 0, 0), None)
+    px = np.asarray(c.image)
+    lit = {name for name, (x0, y0, x1, y1) in segment_boxes(10, 10, 80).items()
+           if px[round((y0 + y1) / 2), round((x0 + x1) / 2)][0] > 200}
+    assert lit == set(lit_segments(digit))
+    assert c.texts[-1].text == digit and c.texts[-1].role == "segment_digits"
 
 
 def test_digital_reasoning_by_hand():

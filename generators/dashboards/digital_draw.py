@@ -24,7 +24,8 @@ def text_width(text: str) -> float:
     return sum(char_width(ch) for ch in text) + GAP * (len(text) - 1)
 
 
-def _segment_boxes(x: float, y: float, h: float) -> dict[str, tuple[float, float, float, float]]:
+def segment_boxes(x: float, y: float, h: float) -> dict[str, tuple[float, float, float, float]]:
+    """The rectangle of each segment a-g of a digit with top-left (x, y) and height h."""
     w, t = h * DIGIT_W, h * 0.11
     m = y + h / 2
     return {"a": (x + t, y, x + w - t, y + t), "d": (x + t, y + h - t, x + w - t, y + h),
@@ -50,7 +51,7 @@ def draw_segments(c: Canvas, x: float, y: float, h: float, text: str, on: RGB, o
                                   cx + (h * NARROW_W + dot) / 2, yy + dot / 2 if ch == ":" else yy + dot), fill=on)
         else:
             lit = lit_segments(ch)
-            for name, seg in _segment_boxes(cx, y, h).items():
+            for name, seg in segment_boxes(cx, y, h).items():
                 if name in lit or off is not None:
                     c.draw.rectangle(seg, fill=on if name in lit else off)
         cx += h * (char_width(ch) + GAP)

@@ -139,6 +139,9 @@ def test_directed_answers_by_hand():
     assert solve("graph.directed", "directed.sinks", DIGRAPH).answer == ["E"]
     assert solve("graph.directed", "directed.reachable_count", DIGRAPH, node="A").answer == 3
     assert solve("graph.directed", "directed.max_out_degree", DIGRAPH).answer == "A"
+    mixed_case = {"theme": "services", "nodes": ["CDN", "Cache", "API", "Jobs"], "weighted": False,
+                  "edges": [["API", "Jobs"]]}
+    assert solve("graph.directed", "directed.sources", mixed_case).answer == ["API", "Cache", "CDN"]  # not ASCII order
     acyclic = {**DIGRAPH, "edges": DIGRAPH["edges"][:4]}
     assert solve("graph.directed", "directed.has_cycle", acyclic).answer == "no"
     assert solve("graph.directed", "directed.cycle_count", acyclic).answer == 0

@@ -214,11 +214,11 @@ def _canonical(cycle: list[str]) -> list[str]:
 def _degree_list(spec: dict, which: str) -> Solution:
     g = digraph(spec)
     deg = g.in_degree if which == "in" else g.out_degree
-    hits = sorted(n for n in spec["nodes"] if deg(n) == 0)
+    hits = sorted((n for n in spec["nodes"] if deg(n) == 0), key=str.casefold)   # alphabetical, as asked
     if not hits:
         raise NotApplicable(f"no node has {which}-degree 0")
     near = sorted(spec["nodes"], key=lambda n: (deg(n), n))
-    wrong = [sorted(hits + [x]) for x in near if x not in hits][:2] + ([hits[1:]] if len(hits) > 1 else [])
+    wrong = [sorted(hits + [x], key=str.casefold) for x in near if x not in hits][:2] + ([hits[1:]] if len(hits) > 1 else [])
     return Solution(hits, f"{which.capitalize()}-degrees: " + ", ".join(f"{n} {deg(n)}" for n in near) + ".", wrong)
 
 

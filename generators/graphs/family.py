@@ -171,10 +171,10 @@ Q.bind("family.parents")(lambda spec, rng: {"person": pick(rng, _blood(spec))})
 @Q.solve("family.parents")
 def _parents(spec: dict, person: str) -> Solution:
     g = family_graph(spec)
-    ps = sorted(parents(g, person))
-    couples = sorted({tuple(sorted(parents(g, x))) for x in _blood(spec)} - {tuple(ps)})
+    ps = sorted(parents(g, person), key=str.casefold)   # alphabetical, as the question asks
+    couples = sorted({tuple(sorted(parents(g, x), key=str.casefold)) for x in _blood(spec)} - {tuple(ps)})
     wrong = [list(c) for c in couples]
-    gp = sorted(ancestors_at(g, person, 2))
+    gp = sorted(ancestors_at(g, person, 2), key=str.casefold)
     if len(gp) >= 2:
         wrong.insert(0, gp[:2])
     return Solution(ps, f"The line of descent into {person} starts between {' and '.join(ps)}.", wrong)

@@ -55,18 +55,19 @@ def _dial(c: Canvas, box: Box, g: dict, face: dict, family: str, outside: RGB) -
         a = needle_angle(g, v)
         c.draw.line([polar(cx, cy, r * (0.83 if major else 0.88), a), polar(cx, cy, r * 0.95, a)], fill=INK,
                     width=max(1, round(r * (0.025 if major else 0.01))))
-    labels = [(polar(cx, cy, r * 0.68, needle_angle(g, v)), t)
-              for v, t in zip(tick_values(g, g["major"]), tick_labels(g))]
-    place_texts(c, labels, family, max(int(r * 0.15), 14), INK, "tick")
-    if g["unit"] != "%":
-        place_texts(c, [((cx, cy + r * (0.42 if g["sweep"] < 270 else 0.55)), g["unit"])], family,
-                    max(int(r * 0.12), 14), INK, "unit")
+    # the needle goes under the numbers (which keep a face-coloured halo); its tip reaches past them
     a = needle_angle(g)
     w = max(2.0, r * 0.035)
     tip, tail = polar(cx, cy, r * 0.82, a), polar(cx, cy, -r * 0.12, a)
     c.draw.polygon([polar(*tail, w, a - 90), tip, polar(*tail, w, a + 90)], fill=rgb(g["color"]))
     hub = max(3.0, r * 0.07)
     c.draw.ellipse((cx - hub, cy - hub, cx + hub, cy + hub), fill=INK)
+    labels = [(polar(cx, cy, r * 0.68, needle_angle(g, v)), t)
+              for v, t in zip(tick_values(g, g["major"]), tick_labels(g))]
+    place_texts(c, labels, family, max(int(r * 0.15), 14), INK, "tick", halo=tuple(face["face"]))
+    if g["unit"] != "%":
+        place_texts(c, [((cx, cy + r * (0.42 if g["sweep"] < 270 else 0.55)), g["unit"])], family,
+                    max(int(r * 0.12), 14), INK, "unit", halo=tuple(face["face"]))
 
 
 def _tube(c: Canvas, box: Box, g: dict, face: dict, family: str, outside: RGB) -> None:

@@ -20,6 +20,7 @@ from generators.flowcharts.program import (ARITH, COMPARE, Assign, Bin, Cmp, If,
 from generators.flowcharts.programs import SHAPES, domain_inputs, sample_program
 from generators.flowcharts.render import plan
 from generators.flowcharts.solvers import chart_of
+from generators.maps.geometry import distance_to_polyline
 from generators.maps.placement import segment_hits_box
 from mmsynth.draw import MIN_TEXT_PX, boxes_overlap, find_overlaps
 from mmsynth.errors import NotApplicable
@@ -291,9 +292,17 @@ def check_layout(sample) -> None:
     segments = [seg for _, pts in lay.routes for seg in zip(pts, pts[1:])]
     labels = [t for t in texts if t.role == "edge"]
     assert len(labels) == sum(1 for e in chart["edges"] if e["label"])
-    for t in labels:                                           # Yes/No labels touch no box and no arrow
+    labelled = [(e, pts) for e, pts in lay.routes if e["label"]]
+    for t, (e, pts) in zip(labels, labelled):                  # Yes/No labels touch no box and no arrow,
+        assert t.text == e["label"]                            # and sit nearer their own arrow than a sibling
         assert not any(boxes_overlap(t.box, bx) for _, bx in boxes)
         assert not any(segment_hits_box(seg, t.box) for seg in segments)
+        c = ((t.box[0] + t.box[2]) / 2, (t.box[1] + t.box[3]) / 2)
+        for f, other in lay.routes:
+            if f["src"] == e["src"] and f is not e:
+                assert distance_to_polyline(c, pts) < distance_to_polyline(c, other), (e, f)
+    w, h = sample.images[0].size
+    assert all(0 <= t.box[0] and 0 <= t.box[1] and t.box[2] <= w and t.box[3] <= h for t in texts)
 
 
 @pytest.mark.parametrize("name", NAMES)

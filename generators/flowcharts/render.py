@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 
 from generators.flowcharts.layout import Layout, layout_chart
+from generators.maps.geometry import distance_to_polyline
 from generators.maps.placement import LayoutError, Obstacles, centered, first_free, mm_box
 from mmsynth.draw import MIN_TEXT_PX, Canvas, bold, font, rgb
 from mmsynth.generator import Rendered
@@ -91,20 +92,25 @@ def _arrow(canvas: Canvas, pts, ink, width: int) -> None:
                          (bx - ux * size + uy * size * 0.5, by - uy * size - ux * size * 0.5)], fill=ink)
 
 
-def _label_candidates(canvas: Canvas, pts, s: str, fnt):
-    """Positions beside the first segments of a route, nearest the source first."""
+def _label_candidates(canvas: Canvas, pts, s: str, fnt, siblings: list):
+    """Positions beside the first segments of a route, on its outer side first, nearest the
+    source first; only positions nearer this route than any sibling route (the other arrows
+    leaving the same decision), so a label never sits in the wedge between two arrows."""
     w, h = _measure(s, fnt)
-    for i in range(min(3, len(pts) - 1)):
-        (ax, ay), (bx, by) = pts[i], pts[i + 1]
-        L = math.hypot(bx - ax, by - ay)
-        if L < 8:
-            continue
-        nx_, ny_ = -(by - ay) / L, (bx - ax) / L
-        off = abs(nx_) * w / 2 + abs(ny_) * h / 2 + 5
-        for t in (0.3, 0.5, 0.15, 0.7, 0.85):
-            px, py = ax + t * (bx - ax), ay + t * (by - ay)
-            for side in ((1, -1) if bx <= ax else (-1, 1)):
-                yield centered(canvas, (px + side * nx_ * off, py + side * ny_ * off), s, fnt)
+    for outer in (True, False):
+        for i in range(min(3, len(pts) - 1)):
+            (ax, ay), (bx, by) = pts[i], pts[i + 1]
+            L = math.hypot(bx - ax, by - ay)
+            if L < 8:
+                continue
+            nx_, ny_ = -(by - ay) / L, (bx - ax) / L
+            side = (-1 if bx > ax else 1) * (1 if outer else -1)
+            off = abs(nx_) * w / 2 + abs(ny_) * h / 2 + 5
+            for t in (0.3, 0.5, 0.15, 0.7, 0.85):
+                c = (ax + t * (bx - ax) + side * nx_ * off, ay + t * (by - ay) + side * ny_ * off)
+                own = distance_to_polyline(c, pts)
+                if all(distance_to_polyline(c, other) > own + 4 for other in siblings):
+                    yield centered(canvas, c, s, fnt)
 
 
 def render_flowchart(chart: dict, title: str, style: dict) -> Rendered:
@@ -139,9 +145,10 @@ def render_flowchart(chart: dict, title: str, style: dict) -> Rendered:
     for e, pts in lay.routes:
         if not e["label"]:
             continue
+        siblings = [q for f, q in lay.routes if f["src"] == e["src"] and f is not e]
         for size in range(style["label_size"], MIN_TEXT_PX - 1, -1):
             lf = font(bold(style["font"]), size)
-            hit = first_free(canvas, obstacles, _label_candidates(canvas, pts, e["label"], lf), pad=2)
+            hit = first_free(canvas, obstacles, _label_candidates(canvas, pts, e["label"], lf, siblings), pad=2)
             if hit:
                 canvas.text(hit[0], e["label"], lf, rgb(style["label_color"]), anchor="mm", role="edge")
                 break

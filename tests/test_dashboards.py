@@ -318,6 +318,15 @@ def test_panel_answers_by_hand():
         solve("panel.gauge_difference", spec, a="SPEED", b="NOPE")
 
 
+def test_panels_hold_two_to_four_uniquely_labelled_instruments():
+    gen = create("dashboard.panel")
+    for i in range(60):
+        spec = gen.sample_spec(rng_for(5, i, gen.name))
+        labels = [it["label"] for it in spec["instruments"]]
+        assert 2 <= len(labels) <= 4 and len(set(labels)) == len(labels)
+        assert spec["columns"] == (2 if len(labels) in (2, 4) else 3)
+
+
 def test_world_clocks_share_the_instant():
     gen = create("dashboard.panel")
     from generators.dashboards.clock_draw import VOCAB

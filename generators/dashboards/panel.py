@@ -61,8 +61,10 @@ def sample_panel(rng: np.random.Generator) -> dict:
     theme_name = pick(rng, sorted(VOCAB["panel_themes"]))
     theme = VOCAB["panel_themes"][theme_name]
     counts = {k: randint(rng, *theme[k]) for k in ("clocks", "gauges", "displays")}
-    while sum(counts.values()) > 4:
-        counts[pick(rng, [k for k, v in counts.items() if v and k != "gauges" or v > 1])] -= 1
+    if sum(counts.values()) < 2:                    # a panel combines at least two instruments
+        counts["gauges"] += 1
+    while sum(counts.values()) > 4:                 # and at most four; the last gauge stays
+        counts[pick(rng, [k for k, v in counts.items() if v > (1 if k == "gauges" else 0)])] -= 1
     used: set[str] = set()
     items = _world_clocks(rng, counts["clocks"]) if theme_name == "world_clocks" else [
         {"type": "clock", "label": "LOCAL TIME", "clock": sample_clock(rng)} for _ in range(counts["clocks"])]
@@ -202,8 +204,8 @@ def _in_zone(spec: dict) -> Solution:
     g = inside[0]
     why = f"{g['label']} reads {gs.reading(g)}, inside its {g['zone']['color']} zone " \
           f"{format_number(g['zone']['from'])}-{format_number(g['zone']['to'])}; the other gauges are outside theirs."
-    return Solution(g["label"], rationale=why, distractors=[x["label"] for x in spec["instruments"] if x is not None
-                                                             and x["label"] != g["label"]])
+    return Solution(g["label"], rationale=why,
+                    distractors=distinct_from(g["label"], [x["label"] for x in spec["instruments"]]))
 
 
 @Q.bind("panel.position")

@@ -40,7 +40,6 @@ def read_partial(path: Path) -> dict[str, str]:
 def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int = 16,
             max_new_tokens: int = 32, progress: bool = True, device: str | None = None) -> int:
     """Write predictions for every question of ``bench``; returns how many were generated now."""
-    import torch
     from tqdm import tqdm
 
     from mmsynth.train.loop import load_run, pick_device
@@ -56,37 +55,13 @@ def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int
     partial = out.with_name(out.name + ".partial")
     done = read_partial(partial)
     todo = [q for q in questions if q["id"] not in done]
-    bundle = load_run(run, pick_device(device))
-    encoder = Encoder(bundle, max_length=10 ** 9)
-    collate = Collator.of(bundle, pad_left=True)
-    model = bundle.model
-    tok = bundle.tokenizer
-    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    bundle = load_run(run, pick_device(device)) if todo else None
     out.parent.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(questions), initial=len(questions) - len(todo), desc="predict", unit="q",
                disable=not progress, dynamic_ncols=True)
     with partial.open("a", encoding="utf-8") as f:
-        for start in range(0, len(todo), batch_size):
-            chunk = todo[start:start + batch_size]
-            items = []
-            for q in chunk:
-                prompt = encoder.prompt(bench_turns(q), [bench / p for p in q.get("images", [])])
-                ids = encoder.prompt_ids(prompt)
-                items.append(Example(q["id"], ids, [-100] * len(ids), prompt.images, prompt.qformer_text))
-            batch = collate(items)
-            batch.pop("labels")
-            batch = {k: v.to(model.device) for k, v in batch.items()}
-            if "pixel_values" in batch and model.dtype in (torch.bfloat16, torch.float16):
-                batch["pixel_values"] = batch["pixel_values"].to(model.dtype)
-            with torch.inference_mode():
-                generated = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
-                                           pad_token_id=pad, eos_token_id=tok.eos_token_id)
-            texts = tok.batch_decode(new_tokens(generated, batch["input_ids"]), skip_special_tokens=True)
-            f.write("".join(dumps_line({"id": q["id"], "prediction": t.strip()})
-                            for q, t in zip(chunk, texts)))
-            f.flush()
-            os.fsync(f.fileno())
-            bar.update(len(chunk))
+        if todo:
+            generate_into(f, bundle, bench, todo, batch_size, max_new_tokens, bar)
     bar.close()
     final = read_partial(partial)
     atomic_write_jsonl(out, ({"id": q["id"], "prediction": final[q["id"]]} for q in questions))
@@ -100,3 +75,35 @@ def new_tokens(generated: Any, prompt_ids: Any) -> Any:
     if generated.shape[1] >= n and bool((generated[:, :n] == prompt_ids).all()):
         return generated[:, n:]
     return generated
+
+
+def generate_into(f: Any, bundle: Any, bench: Path, todo: list[dict], batch_size: int, max_new_tokens: int,
+                  bar: Any) -> None:
+    """Greedy answers to ``todo``, batch by batch, each batch's lines appended and synced to ``f``."""
+    import torch
+
+    encoder = Encoder(bundle, max_length=10 ** 9)
+    collate = Collator.of(bundle, pad_left=True)
+    model, tok = bundle.model, bundle.tokenizer
+    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start:start + batch_size]
+        items = []
+        for q in chunk:
+            prompt = encoder.prompt(bench_turns(q), [bench / p for p in q.get("images", [])])
+            ids = encoder.prompt_ids(prompt)
+            items.append(Example(q["id"], ids, [-100] * len(ids), prompt.images, prompt.qformer_text))
+        batch = collate(items)
+        batch.pop("labels")
+        batch = {k: v.to(model.device) for k, v in batch.items()}
+        if "pixel_values" in batch and model.dtype in (torch.bfloat16, torch.float16):
+            batch["pixel_values"] = batch["pixel_values"].to(model.dtype)
+        with torch.inference_mode():
+            generated = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
+                                       pad_token_id=pad, eos_token_id=tok.eos_token_id)
+        texts = tok.batch_decode(new_tokens(generated, batch["input_ids"]), skip_special_tokens=True)
+        f.write("".join(dumps_line({"id": q["id"], "prediction": t.strip()})
+                        for q, t in zip(chunk, texts)))
+        f.flush()
+        os.fsync(f.fileno())
+        bar.update(len(chunk))

@@ -205,7 +205,7 @@ def llava_text(turns: list[dict], eos: str, generation_prompt: bool = False) -> 
             text += f" {t['content']}{eos}"
             spans.append((start, len(text)))
     if generation_prompt and turns[-1]["role"] != "user":
-        raise ValueError("a generation prompt ends with a user turn")
+        raise ValueError("a generation prompt must end with a user turn")
     return text, spans
 
 

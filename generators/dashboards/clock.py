@@ -38,6 +38,7 @@ def sample_clock(rng: np.random.Generator) -> dict:
 
 
 def bind_shift(sign: int):
+    """A binder drawing a shift of 5-55 or 5-180 minutes, forward (+1) or back (-1)."""
     def bind(spec: dict, rng: np.random.Generator) -> dict:
         return {"delta": sign * pick(rng, [randint(rng, 5, 55), 5 * randint(rng, 1, 36)])}
     return bind
@@ -47,17 +48,16 @@ def _clock(spec: dict) -> dict:
     return spec["clock"]
 
 
-Q.solve("clock.read_time")(lambda spec: cs.read_time(_clock(spec)))
-Q.solve("clock.read_hour")(lambda spec: cs.read_hour(_clock(spec)))
-Q.solve("clock.read_minute")(lambda spec: cs.read_minute(_clock(spec)))
-Q.solve("clock.read_second")(lambda spec: cs.read_second(_clock(spec)))
-Q.solve("clock.count_hands")(lambda spec: cs.count_hands(_clock(spec)))
-Q.solve("clock.numerals")(lambda spec: cs.numerals(_clock(spec)))
+# families without slots: the clock solver applied to the sample's clock
+for _name, _fn in {"clock.read_time": cs.read_time, "clock.read_hour": cs.read_hour,
+                   "clock.read_minute": cs.read_minute, "clock.read_second": cs.read_second,
+                   "clock.count_hands": cs.count_hands, "clock.numerals": cs.numerals,
+                   "clock.hand_angle": cs.hand_angle}.items():
+    Q.solve(_name)(lambda spec, _fn=_fn: _fn(_clock(spec)))
 Q.solve("clock.hand_color")(lambda spec, hand: cs.hand_color(_clock(spec), hand))
 Q.solve("clock.time_after")(lambda spec, delta: cs.time_shift(_clock(spec), delta))
 Q.solve("clock.time_before")(lambda spec, delta: cs.time_shift(_clock(spec), delta))
 Q.solve("clock.minutes_until")(lambda spec, until: cs.minutes_until(_clock(spec), until))
-Q.solve("clock.hand_angle")(lambda spec: cs.hand_angle(_clock(spec)))
 Q.bind("clock.time_after")(bind_shift(+1))
 Q.bind("clock.time_before")(bind_shift(-1))
 

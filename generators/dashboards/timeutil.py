@@ -26,13 +26,6 @@ def format_24h(t: int) -> str:
     return f"{t // 60:02d}:{t % 60:02d}"
 
 
-def duration_text(minutes: int) -> str:
-    """'1 h 15 min', '45 min', '2 h'."""
-    h, m = divmod(abs(minutes), 60)
-    parts = ([f"{h} h"] if h else []) + ([f"{m} min"] if m or not h else [])
-    return " ".join(parts)
-
-
 def shift_rationale(start: int, delta: int, cycle: int, fmt: Callable[[int], str]) -> str:
     """Why ``fmt(start + delta)`` is the answer: count minutes from the top of the cycle, add, wrap."""
     origin = "12:00" if cycle == DIAL_MINUTES else "00:00"

@@ -250,8 +250,10 @@ def _peers(spec: dict, person: str) -> Solution:
 @Q.bind("org.level_count")
 def _bind_level(spec: dict, rng: np.random.Generator) -> dict:
     g = org_graph(spec)
-    depth = nx.shortest_path_length(g, top_of(g))
-    return {"level": pick(rng, sorted({d for d in depth.values() if d >= 2} or {1})), "top": top_of(g)}
+    levels = sorted({d for d in nx.shortest_path_length(g, top_of(g)).values() if d >= 2})
+    if not levels:
+        raise NotApplicable("the chart is only two levels deep")
+    return {"level": pick(rng, levels), "top": top_of(g)}
 
 
 @Q.solve("org.level_count")

@@ -192,6 +192,21 @@ def test_llava_next_checkpoint_with_images_of_several_shapes(tmp_path):
     assert predict(tmp_path / "run", tmp_path / "bench", tmp_path / "p.jsonl", batch_size=3, progress=False) == 3
 
 
+@pytest.mark.parametrize("preset,prefixes", [("tiny-llava", ("model.multi_modal_projector.",)),
+                                             ("tiny-instructblip", ("qformer.", "language_projection."))])
+def test_projector_only_training_touches_nothing_else(corpus, tmp_path, preset, prefixes):
+    """LLaVA's stage 1: only the projector (InstructBLIP: Q-Former and projection) learns."""
+    run = tmp_path / "run"
+    train(config(corpus, run, model=preset, projector_only=True, max_steps=2, save_every=1), progress=False)
+    state = torch.load(run / "checkpoints" / "step-000002.pt", weights_only=False)["trainable"]
+    assert state and all(n.startswith(prefixes) for n in state), list(state)
+    assert all(any(n.startswith(p) for n in state) for p in prefixes)
+    base = models.load_checkpoint(run / "base").model.state_dict()
+    final = models.load_checkpoint(run / "model").model.state_dict()
+    changed = {k for k in base if not torch.equal(base[k], final[k])}
+    assert changed and changed <= set(state)
+
+
 def test_resume_after_interruption_continues_exactly(corpus, tmp_path):
     straight = tmp_path / "straight"
     train(config(corpus, straight, max_steps=6, save_every=2, batch_size=4, grad_accum=2), progress=False)

@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lora-dropout", type=float, default=0.0, help="LoRA dropout (default 0)")
     p.add_argument("--freeze-projector", action="store_true",
                    help="with LoRA, keep the projector (Q-Former for InstructBLIP) frozen instead of training it fully")
+    p.add_argument("--projector-only", action="store_true",
+                   help="with --lora-r 0, train only the projector (LLaVA's feature-alignment stage)")
     p.add_argument("--lr", type=float, help="peak learning rate (default 2e-4 LoRA, 1e-3 tiny, 2e-5 full)")
     p.add_argument("--batch-size", type=int, default=8, help="sequences per micro-batch (default 8)")
     p.add_argument("--grad-accum", type=int, default=1, help="micro-batches per optimizer step (default 1)")
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
         data=args.data, model=args.model, out=args.out, max_steps=args.max_steps, epochs=args.epochs,
         lora_r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-        train_projector=not args.freeze_projector, lr=args.lr, batch_size=args.batch_size,
+        train_projector=not args.freeze_projector, projector_only=args.projector_only, lr=args.lr, batch_size=args.batch_size,
         grad_accum=args.grad_accum, warmup_ratio=args.warmup_ratio, weight_decay=args.weight_decay,
         max_length=args.max_length, save_every=args.save_every, seed=args.seed,
         grad_checkpointing=args.grad_checkpointing, compile=args.compile, workers=args.workers,

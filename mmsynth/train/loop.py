@@ -46,7 +46,8 @@ class TrainConfig:
     lora_r: int | None = None          # None: 0 (full) for tiny presets, 128 for checkpoints
     lora_alpha: int | None = None      # None: 2 * r, as LLaVA-1.5
     lora_dropout: float = 0.0
-    train_projector: bool = True
+    train_projector: bool = True       # with LoRA: the projector is trained fully as well
+    projector_only: bool = False       # without LoRA: train the projector alone (LLaVA stage 1)
     lr: float | None = None            # None: 2e-4 with LoRA, 1e-3 for a tiny preset, 2e-5 full
     batch_size: int = 8
     grad_accum: int = 1
@@ -124,6 +125,12 @@ def prepare_model(bundle: models.Bundle, cfg: TrainConfig, device: Any) -> Any:
             for m in model.modules():
                 if hasattr(m, "lora_A"):
                     m.cast_input_dtype_enabled = False
+    elif cfg.projector_only:      # LLaVA's stage 1 (feature alignment): only the projector learns
+        model.requires_grad_(False)
+        wanted = projector_modules(bundle)
+        for name, module in model.named_modules():
+            if name.rsplit(".", 1)[-1] in wanted:
+                module.requires_grad_(True)
     else:
         model.requires_grad_(True)
     model.to(device)

@@ -349,6 +349,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
     cfg = cfg.resolved(is_tiny)
     if cfg.batch_size < 1 or cfg.grad_accum < 1 or cfg.save_every < 1 or cfg.lora_r < 0:
         raise UserError("--batch-size, --grad-accum and --save-every must be >= 1, --lora-r >= 0")
+    if cfg.projector_only and cfg.lora_r:
+        raise UserError("--projector-only trains the projector alone: use it with --lora-r 0")
     sources = load_sources(cfg.data)
     run, previous = open_run(cfg, resume)
     device = pick_device(cfg.device)

@@ -13,6 +13,7 @@ from mmsynth.llavar.conversation import claims, parse_turns, unsupported_claims
 from mmsynth.registry import create
 from mmsynth.validate import validate_corpus
 from test_llm import FakeLLM
+from test_ocr import one_torch_thread  # noqa: F401  (autouse: OCR on one thread here too)
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 

@@ -27,6 +27,16 @@ def photos() -> Path:
     return folder
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    """OCR on one CPU thread: the tests' budget is one core, and spinning threads only waste it."""
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory) -> Path:
     """One OCR cache for the session (shared with test_llavar), so each real photo is OCR'd once."""

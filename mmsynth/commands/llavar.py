@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mmsynth.errors import UserError
 from mmsynth.llavar.build import LlavarConfig, LlavarRun, summary
 from mmsynth.llm import ChatClient
 from mmsynth.ocr import ENGINES, get_engine
@@ -45,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
     client = None
     if args.llm or args.model:
         if not (args.llm and args.model):
-            print("mmsynth llavar: error: --llm and --model go together", file=sys.stderr)
-            return 2
+            raise UserError("--llm and --model go together")
         client = ChatClient(args.llm, args.model, timeout=args.timeout, retries=args.retries,
                             concurrency=args.concurrency, cache_dir=f"{args.output}/.llm_cache")
     manifest = LlavarRun(cfg, args.output, get_engine(args.engine, **options), client,

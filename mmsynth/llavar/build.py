@@ -121,7 +121,7 @@ class LlavarRun:
     def __init__(self, cfg: LlavarConfig, out: str | Path, engine: OcrEngine, client: ChatClient | None = None,
                  progress: bool = True):
         if (cfg.llm is None) != (client is None):
-            raise UserError("--llm and --model go together")
+            raise ValueError("a client is given exactly when cfg.llm names a server")
         if cfg.min_words < 1 or not 0 <= cfg.min_confidence <= 1 or cfg.shard_size < 1:
             raise UserError("--min-words and --shard-size must be >= 1 and --min-conf in [0, 1]")
         self.cfg, self.out, self.engine, self.client, self.progress = cfg, Path(out), engine, client, progress

@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="with LoRA, keep the projector (Q-Former for InstructBLIP) frozen instead of training it fully")
     p.add_argument("--projector-only", action="store_true",
                    help="with --lora-r 0, train only the projector (LLaVA's feature-alignment stage)")
-    p.add_argument("--lr", type=float, help="peak learning rate (default 2e-4 LoRA, 1e-3 tiny, 2e-5 full)")
+    p.add_argument("--lr", type=float, help="peak learning rate (default 2e-4 LoRA, 1e-3 tiny or --projector-only, 2e-5 full)")
     p.add_argument("--batch-size", type=int, default=8, help="sequences per micro-batch (default 8)")
     p.add_argument("--grad-accum", type=int, default=1, help="micro-batches per optimizer step (default 1)")
     p.add_argument("--warmup-ratio", type=float, default=0.03, help="share of steps for linear warm-up")

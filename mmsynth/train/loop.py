@@ -48,7 +48,7 @@ class TrainConfig:
     lora_dropout: float = 0.0
     train_projector: bool = True       # with LoRA: the projector is trained fully as well
     projector_only: bool = False       # without LoRA: train the projector alone (LLaVA stage 1)
-    lr: float | None = None            # None: 2e-4 with LoRA, 1e-3 for a tiny preset, 2e-5 full
+    lr: float | None = None            # None: 2e-4 LoRA, 1e-3 tiny preset or projector only, 2e-5 full
     batch_size: int = 8
     grad_accum: int = 1
     warmup_ratio: float = 0.03
@@ -70,7 +70,7 @@ class TrainConfig:
         if cfg.lora_alpha is None:
             cfg.lora_alpha = 2 * cfg.lora_r
         if cfg.lr is None:
-            cfg.lr = 2e-4 if cfg.lora_r else (1e-3 if is_tiny else 2e-5)
+            cfg.lr = 2e-4 if cfg.lora_r else (1e-3 if is_tiny or cfg.projector_only else 2e-5)
         return cfg
 
 

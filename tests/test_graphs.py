@@ -61,17 +61,17 @@ def test_org_answers_by_hand():
         solve("graph.org", "org.most_direct_reports", ORG)
 
 
-def _person(name, sex, parents=(), spouse=None):
-    return {"name": name, "sex": sex, "parents": sorted(parents), "spouse": spouse}
+def _person(name, sex, born, parents=(), spouse=None):
+    return {"name": name, "sex": sex, "born": born, "parents": sorted(parents), "spouse": spouse}
 
 
 # Tom + Ann -> Bob (married to Eve), Sue (married to Max); Bob + Eve -> Kim, Leo; Sue + Max -> Amy
 FAMILY = {"people": [
-    _person("Tom", "M", spouse="Ann"), _person("Ann", "F", spouse="Tom"),
-    _person("Bob", "M", ["Tom", "Ann"], "Eve"), _person("Eve", "F", spouse="Bob"),
-    _person("Sue", "F", ["Tom", "Ann"], "Max"), _person("Max", "M", spouse="Sue"),
-    _person("Kim", "F", ["Bob", "Eve"]), _person("Leo", "M", ["Bob", "Eve"]),
-    _person("Amy", "F", ["Sue", "Max"]),
+    _person("Tom", "M", 1930, spouse="Ann"), _person("Ann", "F", 1932, spouse="Tom"),
+    _person("Bob", "M", 1955, ["Tom", "Ann"], "Eve"), _person("Eve", "F", 1957, spouse="Bob"),
+    _person("Sue", "F", 1958, ["Tom", "Ann"], "Max"), _person("Max", "M", 1954, spouse="Sue"),
+    _person("Kim", "F", 1981, ["Bob", "Eve"]), _person("Leo", "M", 1979, ["Bob", "Eve"]),
+    _person("Amy", "F", 1984, ["Sue", "Max"]),
 ]}
 
 
@@ -109,6 +109,16 @@ def test_family_answers_by_hand():
     assert solve("graph.family", "family.siblings_count", FAMILY, person="Kim").answer == 1
     assert solve("graph.family", "family.spouse", FAMILY, person="Max").answer == "Sue"
     assert solve("graph.family", "family.generations", FAMILY).answer == 3
+
+
+def test_birth_year_answers_by_hand():
+    assert solve("graph.family", "family.oldest_child", FAMILY, person="Bob").answer == "Leo"      # 1979 < 1981
+    assert solve("graph.family", "family.youngest_grandchild", FAMILY, person="Ann").answer == "Amy"  # 1984
+    assert solve("graph.family", "family.birth_gap", FAMILY, a="Tom", b="Kim").answer == 51
+    assert solve("graph.family", "family.born_before", FAMILY, a="Max", b="Bob").answer == "yes"   # 1954 < 1955
+    assert solve("graph.family", "family.born_before", FAMILY, a="Kim", b="Leo").answer == "no"
+    with pytest.raises(NotApplicable):   # the stored pair must still be in birth order
+        solve("graph.family", "family.birth_gap", FAMILY, a="Kim", b="Tom")
 
 
 # A -> B (2), B -> C (2), A -> C (5), C -> D (1), D -> B (1); E stands alone.
@@ -240,6 +250,9 @@ def check_family(gen, seed, index):
     lay = layout_family(s.source, s.style)
     assert set(lay.boxes) == {p["name"] for p in s.source["people"]}
     _check_tree(lay.boxes, lay.connectors + lay.marriages, s.texts, s.images[0].size)
+    born = {p["name"]: p["born"] for p in s.source["people"]}
+    for name_text, year_text in zip([t for t in s.texts if t.role == "node"], [t for t in s.texts if t.role == "year"]):
+        assert str(born[name_text.text]) in year_text.text and box_inside(year_text.box, lay.boxes[name_text.text])
     for t in s.texts:
         if t.role == "legend":
             assert not any(boxes_intersect(t.box, b) for b in lay.boxes.values())

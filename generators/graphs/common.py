@@ -40,11 +40,16 @@ def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def pick_one(rng: np.random.Generator, items: list, why: str):
+    """One of ``items``; NotApplicable(``why``) when there is none."""
+    if not items:
+        raise NotApplicable(why)
+    return pick(rng, items)
+
+
 def pick_pair(rng: np.random.Generator, pairs: list[tuple[str, str]], why: str) -> dict:
     """Slots ``{"a", "b"}`` for one of ``pairs``; NotApplicable(``why``) when there is none."""
-    if not pairs:
-        raise NotApplicable(why)
-    a, b = pick(rng, pairs)
+    a, b = pick_one(rng, pairs, why)
     return {"a": a, "b": b}
 
 

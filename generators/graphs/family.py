@@ -14,7 +14,7 @@ from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, randint, shuffled
 from mmsynth.registry import register
 
-from generators.graphs.common import count_of, join_names, near_numbers, others
+from generators.graphs.common import count_of, join_names, near_numbers, others, pick_one, pick_pair
 from generators.graphs.geometry import Box, Point
 from generators.graphs.kinship import (RELATIONS, ancestors_at, children, cousins, explain, family_graph,
                                        kin_term, parents, relation, siblings, spouse)
@@ -24,38 +24,55 @@ from generators.graphs.treelayout import layered_tree
 
 MAX_PEOPLE = 22
 MAX_GRANDCHILDREN = 7
+LATEST_BIRTH = 2024
 Q = Solvers()
 
 
 # --- the spec -------------------------------------------------------------------------
 class _Family:
-    """Builds the people list of a spec, drawing unique first names by sex."""
+    """Builds the people list of a spec: unique first names by sex, birth years that make sense
+    (partners within 6 years, a first child 20-28 years after the younger parent, siblings 1-4
+    years apart, so siblings never share a year)."""
 
     def __init__(self, rng: np.random.Generator):
         names = vocab()["first_names"]
         self.rng = rng
         self.pool = {s: shuffled(rng, names[s]) for s in ("F", "M")}
         self.people: list[dict] = []
+        self.last_birth: dict[tuple[str, str], int] = {}
 
-    def person(self, sex: str, parent_names: list[str]) -> dict:
-        p = {"name": self.pool[sex].pop(), "sex": sex, "parents": sorted(parent_names), "spouse": None}
+    def person(self, sex: str, parent_names: list[str], born: int) -> dict:
+        p = {"name": self.pool[sex].pop(), "sex": sex, "born": born, "parents": sorted(parent_names),
+             "spouse": None}
         self.people.append(p)
         return p
 
     def child(self, couple: tuple[dict, dict]) -> dict:
-        return self.person(pick(self.rng, ["F", "M"]), [couple[0]["name"], couple[1]["name"]])
+        key = (couple[0]["name"], couple[1]["name"])
+        if key in self.last_birth:
+            born = self.last_birth[key] + randint(self.rng, 1, 4)
+        else:
+            born = max(couple[0]["born"], couple[1]["born"]) + randint(self.rng, 20, 28)
+        self.last_birth[key] = born
+        return self.person(pick(self.rng, ["F", "M"]), list(key), born)
 
     def marry(self, p: dict) -> tuple[dict, dict]:
-        s = self.person("F" if p["sex"] == "M" else "M", [])
+        s = self.person("F" if p["sex"] == "M" else "M", [], p["born"] + randint(self.rng, -6, 6))
         p["spouse"], s["spouse"] = s["name"], p["name"]
         return p, s
+
+    def years_up_to(self, latest: int) -> None:
+        """Shift every birth year back (differences kept) so that nobody is born after ``latest``."""
+        excess = max(p["born"] for p in self.people) - latest
+        for p in self.people:
+            p["born"] -= max(0, excess)
 
 
 def sample_family(rng: np.random.Generator) -> dict:
     """Three or four generations: a founding couple, 2-4 children (most married), grandchildren,
     and sometimes great-grandchildren; spouses marry in from outside the family."""
     fam = _Family(rng)
-    founders = fam.marry(fam.person("M", []))
+    founders = fam.marry(fam.person("M", [], randint(rng, 1915, 1935)))
     gen1 = [fam.child(founders) for _ in range(randint(rng, 2, 4))]
     couples1 = [fam.marry(c) for i, c in enumerate(gen1) if i < 2 or rng.random() < 0.7]
     gen2: list[dict] = []
@@ -68,6 +85,7 @@ def sample_family(rng: np.random.Generator) -> dict:
             couple = fam.marry(g2)
             for _ in range(randint(rng, 0, 2)):
                 fam.child(couple)
+    fam.years_up_to(LATEST_BIRTH)
     return {"people": fam.people}
 
 
@@ -260,6 +278,90 @@ def _generations(spec: dict) -> Solution:
     return Solution(n, f"The longest line of descent is {' -> '.join(chain)}: {n} generations.", near_numbers(n, lo=2))
 
 
+def _born(spec: dict) -> dict[str, int]:
+    return {p["name"]: p["born"] for p in spec["people"]}
+
+
+def _dated(spec: dict, people: list[str]) -> str:
+    born = _born(spec)
+    return ", ".join(f"{n} {born[n]}" for n in people)
+
+
+def _by_birth(spec: dict, people: set[str], what: str) -> list[str]:
+    """``people`` from the earliest birth year to the latest; NotApplicable when two share the extreme years."""
+    born = _born(spec)
+    ranked = sorted(people, key=lambda n: born[n])
+    if len(ranked) < 2 or born[ranked[0]] == born[ranked[1]] or born[ranked[-1]] == born[ranked[-2]]:
+        raise NotApplicable(f"no single {what}")
+    return ranked
+
+
+@Q.bind("family.oldest_child")
+def _bind_oldest(spec: dict, rng: np.random.Generator) -> dict:
+    g = family_graph(spec)
+    return {"person": pick_one(rng, [n for n in _names(spec) if len(children(g, n)) >= 2], "nobody has two children")}
+
+
+@Q.solve("family.oldest_child")
+def _oldest_child(spec: dict, person: str) -> Solution:
+    kids = _by_birth(spec, children(family_graph(spec), person), "oldest child")
+    return Solution(kids[0], f"{person}'s children were born: {_dated(spec, kids)}; the earliest is {kids[0]}.",
+                    kids[1:][::-1])
+
+
+def _dated_pairs(spec: dict) -> list[tuple[str, str]]:
+    """Related people (a before b) with distinct birth years."""
+    g, born = family_graph(spec), _born(spec)
+    return [(a, b) for a, b, _ in _related_pairs(g, _names(spec)) if born[a] < born[b]]
+
+
+@Q.bind("family.birth_gap")
+def _bind_gap(spec: dict, rng: np.random.Generator) -> dict:
+    return pick_pair(rng, _dated_pairs(spec), "no related pair with different birth years")
+
+
+@Q.solve("family.birth_gap")
+def _birth_gap(spec: dict, a: str, b: str) -> Solution:
+    born = _born(spec)
+    gap = born[b] - born[a]
+    if gap <= 0:
+        raise NotApplicable(f"{a} was not born before {b}")
+    return Solution(gap, f"{b} was born in {born[b]}, {a} in {born[a]}: {born[b]} - {born[a]} = {gap}.",
+                    near_numbers(gap, lo=1))
+
+
+@Q.bind("family.born_before")
+def _bind_before(spec: dict, rng: np.random.Generator) -> dict:
+    slots = _bind_gap(spec, rng)
+    return slots if rng.random() < 0.5 else {"a": slots["b"], "b": slots["a"]}
+
+
+@Q.solve("family.born_before")
+def _born_before(spec: dict, a: str, b: str) -> Solution:
+    born = _born(spec)
+    if born[a] == born[b]:
+        raise NotApplicable("born in the same year")
+    return Solution("yes" if born[a] < born[b] else "no", f"{a} was born in {born[a]}, {b} in {born[b]}.")
+
+
+def _grandchildren(g: nx.DiGraph, person: str) -> set[str]:
+    return {gc for c in children(g, person) for gc in children(g, c)}
+
+
+@Q.bind("family.youngest_grandchild")
+def _bind_youngest(spec: dict, rng: np.random.Generator) -> dict:
+    g = family_graph(spec)
+    return {"person": pick_one(rng, [n for n in _names(spec) if len(_grandchildren(g, n)) >= 2],
+                               "nobody has two grandchildren")}
+
+
+@Q.solve("family.youngest_grandchild")
+def _youngest_grandchild(spec: dict, person: str) -> Solution:
+    ranked = _by_birth(spec, _grandchildren(family_graph(spec), person), "youngest grandchild")
+    return Solution(ranked[-1], f"{person}'s grandchildren were born: {_dated(spec, ranked)}; "
+                    f"the latest is {ranked[-1]}.", ranked[:-1][::-1])
+
+
 # --- rendering ------------------------------------------------------------------------
 @dataclass
 class FamilyLayout:
@@ -286,15 +388,23 @@ def _unit_tree(spec: dict) -> tuple[str, dict[str, str | None], dict[str, list[s
     return founder, units, kids
 
 
-def family_font(spec: dict, style: dict):
+def year_text(person: dict, style: dict) -> str:
+    return style["born_format"].format(person["born"])
+
+
+def family_fonts(spec: dict, style: dict) -> tuple:
+    """The font of names and legend, and the smaller one of birth years, each legible for its texts."""
     texts = _names(spec) + list(vocab()["sex_legend"].values())
-    return legible_font(style["font"], style["font_size"], texts)
+    years = [year_text(p, style) for p in spec["people"]]
+    return (legible_font(style["font"], style["font_size"], texts),
+            legible_font(style["font"], style["font_size"] - 2, years))
 
 
 def layout_family(spec: dict, style: dict) -> FamilyLayout:
-    fnt = family_font(spec, style)
+    fnt, year_font = family_fonts(spec, style)
     legend_h = fnt.size * 2.2
-    size = {n: (max(text_size(fnt, n)[0] + 20, 56), fnt.size * 1.3 + 12) for n in _names(spec)}
+    size = {p["name"]: (max(text_size(fnt, p["name"])[0], text_size(year_font, year_text(p, style))[0]) + 20,
+                        fnt.size * 1.3 + year_font.size * 1.3 + 12) for p in spec["people"]}
     gap = style["marriage_gap"]
     root, units, kids = _unit_tree(spec)
     sizes, drop, attach = {}, {}, {}
@@ -325,7 +435,7 @@ def layout_family(spec: dict, style: dict) -> FamilyLayout:
 
 def render_family(spec: dict, style: dict) -> Rendered:
     lay = layout_family(spec, style)
-    fnt = family_font(spec, style)
+    fnt, year_font = family_fonts(spec, style)
     colors = palette_colors(style)
     sex_color = {"M": colors[0], "F": colors[1]}
     canvas = Canvas(int(lay.width + 0.999), int(lay.height + 0.999))
@@ -343,14 +453,16 @@ def render_family(spec: dict, style: dict) -> Rendered:
         box = lay.boxes[p["name"]]
         fill = tint(sex_color[p["sex"]], style["tint"])
         draw_box(canvas, box, fill, sex_color[p["sex"]], 2, style["rounded"])
-        canvas.text(snap(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)), p["name"], fnt, text_color_on(fill),
-                    anchor="mm", role="node")
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        ink = text_color_on(fill)
+        canvas.text(snap((cx, cy - year_font.size * 0.65)), p["name"], fnt, ink, anchor="mm", role="node")
+        canvas.text(snap((cx, cy + fnt.size * 0.65)), year_text(p, style), year_font, ink, anchor="mm", role="year")
     return Rendered([canvas.finish(style["noise"], style["noise_seed"])], canvas.texts)
 
 
 @register("graph.family")
 class FamilyTree(Generator):
-    """Family trees over three or four generations, with spouses, for kinship questions."""
+    """Family trees over three or four generations, with spouses and birth years, for kinship questions."""
     task = "graph"
     families = load_families(Path(__file__).with_name("questions_family.yaml"), Q)
 
@@ -359,7 +471,7 @@ class FamilyTree(Generator):
 
     def sample_style(self, rng: np.random.Generator) -> dict:
         return {**sample_style(rng), "marriage_gap": randint(rng, 18, 34),
-                "double_marriage_line": bool(rng.random() < 0.5)}
+                "double_marriage_line": bool(rng.random() < 0.5), "born_format": pick(rng, ["b. {}", "born {}"])}
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_family(spec, style)

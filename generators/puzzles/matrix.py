@@ -160,7 +160,7 @@ class MatrixPuzzle(Generator):
         w, h = style["width"], style["height"]
         flat = [x for row in spec["grid"] for x in row]
         cols = layout.grid_for(flat + spec["options"])
-        label = max(16, h * 0.04)
+        label = max(20, h * 0.045)
         side = min(h * 0.9, w * 0.58) / 3
         x0, y0 = w * 0.03, (h - 3 * side) / 2
         boxes = [(x0 + k * side, y0 + r * side, x0 + (k + 1) * side, y0 + (r + 1) * side)

@@ -140,7 +140,7 @@ class OddOneOutPuzzle(Generator):
         n = len(spec["panels"])
         gap = w * 0.03
         side = min((w * 0.94 - gap * (n - 1)) / n, h * 0.7)
-        label = max(16, side * 0.16)
+        label = max(20, side * 0.2)
         boxes = layout.row_boxes(0, (h - side - label * 1.6) / 2, w, n, side, gap)
         layout.draw_panels(c, boxes, spec["panels"], layout.grid_for(spec["panels"]), style)
         layout.label_boxes(c, boxes, LETTERS[:n], style, label)

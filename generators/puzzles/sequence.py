@@ -166,7 +166,7 @@ def render_row_and_options(spec: dict, style: dict, shown: list[dict | None], nu
     cols = layout.grid_for([x for x in shown if x] + spec["options"])
     gap = w * 0.025
     side = min((w * 0.94 - gap * (len(shown) - 1)) / len(shown), h * 0.34)
-    label = max(16, side * 0.16)
+    label = max(20, side * 0.2)
     top = layout.row_boxes(0, h * 0.05, w, len(shown), side, gap)
     layout.draw_panels(c, top, shown, cols, style)
     layout.label_boxes(c, top, numbers, style, label)

@@ -109,6 +109,14 @@ def assert_tamper_detected(gen) -> None:
             assert gen.verify(dict(rec, qa=bad)), qa
 
 
+def assert_corrupt_source_reported(gen) -> None:
+    """A record whose source lost its content fails verification with messages, not a crash."""
+    rec, _ = make_record(gen, 2, 0)
+    for broken in ({}, {k: None for k in rec["source"]}):
+        errors = gen.verify(dict(rec, source=broken))
+        assert len(errors) == len(rec["qa"]) and all(isinstance(e, str) for e in errors)
+
+
 def assert_batch_ok(gen) -> None:
     for i in range(30):
         assert_sample_ok(gen, 0, i)
@@ -117,7 +125,7 @@ def assert_batch_ok(gen) -> None:
 # The contract every generator keeps; test_puzzles runs the same table over the puzzles.
 CONTRACTS = {"valid_verified_legible": assert_batch_ok, "mc_answer_once": lambda g: assert_mc_forms(g, range(20)),
              "tamper_detected": assert_tamper_detected, "rationales": assert_rationales,
-             "deterministic": assert_deterministic}
+             "deterministic": assert_deterministic, "corrupt_source_reported": assert_corrupt_source_reported}
 
 
 @pytest.mark.parametrize("contract", sorted(CONTRACTS))

@@ -12,7 +12,7 @@ Steps (each resumable: rerunning with the same --out continues where it stopped)
 
     python perf/learning_curve.py -o /tmp/lc                                  # GPU: a few minutes
     python perf/learning_curve.py -o /tmp/lc-cpu -n 40 --bench-n 20 --steps 20 \\
-        --hidden 32 --layers 1 --image-size 28 --batch-size 8                  # CPU smoke test
+        --hidden 32 --layers 1 --image-size 28 --patch 7 --batch-size 8         # CPU smoke test
 """
 from __future__ import annotations
 
@@ -78,7 +78,8 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--layers", type=int, default=4)
-    ap.add_argument("--image-size", type=int, default=112, help="tiny preset image side (7 px patches)")
+    ap.add_argument("--image-size", type=int, default=224, help="tiny preset image side in px")
+    ap.add_argument("--patch", type=int, default=14, help="tiny preset patch side in px")
     ap.add_argument("--vocab", type=int, default=2048)
     ap.add_argument("--workers", type=int, default=max(default_workers(), min(8, os.cpu_count() or 1)),
                     help="generation processes and data-loader workers")
@@ -93,7 +94,7 @@ def main() -> None:
                       batch_size=args.batch_size, lr=args.lr, save_every=max(1, args.steps // 10),
                       workers=args.workers,
                       tiny=dict(hidden=args.hidden, layers=args.layers, image_size=args.image_size,
-                                vocab_size=args.vocab))
+                                patch=args.patch, vocab_size=args.vocab))
     t1 = time.time()
     summary = (read_json(run / RUN_FILE) if (run / RUN_FILE).exists() else {})
     if summary.get("status") != "complete":

@@ -200,7 +200,8 @@ def main() -> None:
             if r is not base:
                 print(f"{r['path']} / naive: {r['tokens_per_s'] / base['tokens_per_s']:.2f}x tokens/s, "
                       f"{r['peak_gib'] - base['peak_gib']:+.1f} GiB")
-    print(f"(LLM parameters counted for MFU: {rows[0]['llm_params'] / 1e9:.2f} B; peak {PEAK_FLOPS / 1e12:.0f} TFLOP/s)")
+    print(f"(LLM parameters counted for MFU: {rows[0]['llm_params'] / 1e9:.2f} B; "
+          f"peak {PEAK_FLOPS / 1e12:.0f} TFLOP/s)")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="with LoRA, keep the projector (Q-Former for InstructBLIP) frozen instead of training it fully")
     p.add_argument("--projector-only", action="store_true",
                    help="with --lora-r 0, train only the projector (LLaVA's feature-alignment stage)")
-    p.add_argument("--lr", type=float, help="peak learning rate (default 2e-4 LoRA, 1e-3 tiny or --projector-only, 2e-5 full)")
+    p.add_argument("--lr", type=float,
+                   help="peak learning rate (default 2e-4 LoRA, 1e-3 tiny or --projector-only, 2e-5 full)")
     p.add_argument("--batch-size", type=int, default=8, help="sequences per micro-batch (default 8)")
     p.add_argument("--grad-accum", type=int, default=1, help="micro-batches per optimizer step (default 1)")
     p.add_argument("--warmup-ratio", type=float, default=0.03, help="share of steps for linear warm-up")
@@ -41,6 +42,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tiny-hidden", type=int, default=64, help="tiny preset: hidden size (default 64)")
     p.add_argument("--tiny-layers", type=int, default=2, help="tiny preset: layers per tower (default 2)")
     p.add_argument("--tiny-image-size", type=int, default=28, help="tiny preset: image side in px (default 28)")
+    p.add_argument("--tiny-patch", type=int, default=7, help="tiny preset: vision patch side in px (default 7)")
     p.add_argument("--tiny-vocab", type=int, default=1024, help="tiny preset: tokenizer vocabulary (default 1024)")
     p.add_argument("--resume", action="store_true", help="continue the run in -o from its last checkpoint")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -52,12 +54,14 @@ def run(args: argparse.Namespace) -> int:
     cfg = TrainConfig(
         data=args.data, model=args.model, out=args.out, max_steps=args.max_steps, epochs=args.epochs,
         lora_r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-        train_projector=not args.freeze_projector, projector_only=args.projector_only, lr=args.lr, batch_size=args.batch_size,
+        train_projector=not args.freeze_projector, projector_only=args.projector_only, lr=args.lr,
+        batch_size=args.batch_size,
         grad_accum=args.grad_accum, warmup_ratio=args.warmup_ratio, weight_decay=args.weight_decay,
         max_length=args.max_length, save_every=args.save_every, seed=args.seed,
         grad_checkpointing=args.grad_checkpointing, compile=args.compile, workers=args.workers,
         device=args.device, tiny=dict(hidden=args.tiny_hidden, layers=args.tiny_layers,
-                                      image_size=args.tiny_image_size, vocab_size=args.tiny_vocab))
+                                      image_size=args.tiny_image_size, patch=args.tiny_patch,
+                                      vocab_size=args.tiny_vocab))
     summary = train(cfg, resume=args.resume, progress=not args.quiet)
     result = "adapter/" if summary["config"]["lora_r"] else "model/"
     print(f"trained {summary['steps']} steps on {summary['examples']} examples "

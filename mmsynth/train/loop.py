@@ -195,7 +195,8 @@ def supervised_loss_sum(model: Any, batch: dict, keep: Any) -> Any:
                            ignore_index=-100, reduction="sum")
 
 
-def optimizer_step(model: Any, group: list[dict], params: list, optimizer: Any, device: Any) -> tuple[float, int, float]:
+def optimizer_step(model: Any, group: list[dict], params: list, optimizer: Any,
+                   device: Any) -> tuple[float, int, float]:
     """One optimizer step over a group of micro-batches (gradient accumulation).
 
     The loss is the mean over every supervised token of the group, whatever micro-batch it

@@ -74,7 +74,8 @@ def tiny_text_config(tokenizer: Any, hidden: int, layers: int, max_positions: in
 
 
 def build_tiny(preset: str, texts: Iterable[str], *, hidden: int = 64, layers: int = 2,
-               image_size: int = TINY_IMAGE_SIZE, vocab_size: int = 1024, max_positions: int = 512,
+               image_size: int = TINY_IMAGE_SIZE, patch: int = TINY_PATCH, vocab_size: int = 1024,
+               max_positions: int = 512,
                seed: int = 0) -> Bundle:
     """A small random-initialised LLaVA or InstructBLIP of the real classes, with a
     tokenizer trained on ``texts`` and an image processor with explicit sizes."""
@@ -87,11 +88,13 @@ def build_tiny(preset: str, texts: Iterable[str], *, hidden: int = 64, layers: i
 
     if preset not in TINY_PRESETS:
         raise UserError(f"unknown preset {preset!r} (one of {', '.join(TINY_PRESETS)})")
+    if patch < 1 or image_size % patch:
+        raise UserError(f"tiny preset: the image side ({image_size}) must be a multiple of the patch ({patch})")
     tokenizer = train_tokenizer(texts, vocab_size)
     image_token_id = tokenizer.convert_tokens_to_ids(IMAGE)
     text = LlamaConfig(**tiny_text_config(tokenizer, hidden, layers, max_positions))
     vision = dict(hidden_size=hidden, intermediate_size=hidden * 2, num_hidden_layers=layers,
-                  num_attention_heads=max(1, hidden // 16), image_size=image_size, patch_size=TINY_PATCH,
+                  num_attention_heads=max(1, hidden // 16), image_size=image_size, patch_size=patch,
                   initializer_range=0.02)
     norm = dict(image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5], do_convert_rgb=True)
     torch.manual_seed(seed)
@@ -99,11 +102,11 @@ def build_tiny(preset: str, texts: Iterable[str], *, hidden: int = 64, layers: i
         config = LlavaConfig(vision_config=CLIPVisionConfig(**vision, projection_dim=hidden), text_config=text,
                              image_token_index=image_token_id, vision_feature_layer=-1,
                              vision_feature_select_strategy="default",
-                             image_seq_length=(image_size // TINY_PATCH) ** 2)
+                             image_seq_length=(image_size // patch) ** 2)
         model = LlavaForConditionalGeneration(config)
         images = CLIPImageProcessor(size={"shortest_edge": image_size},
                                     crop_size={"height": image_size, "width": image_size}, **norm)
-        processor = LlavaProcessor(image_processor=images, tokenizer=tokenizer, patch_size=TINY_PATCH,
+        processor = LlavaProcessor(image_processor=images, tokenizer=tokenizer, patch_size=patch,
                                    vision_feature_select_strategy="default", image_token=IMAGE,
                                    num_additional_image_tokens=1)
     else:

@@ -24,6 +24,8 @@ from generators.charts.style import MIN_FONT
 
 MARGIN = 12
 TICK = 5
+MAX_WIDEN = 1.4   # how much wider than its style a chart may grow to keep category labels level
+VALUE_GAP = 8     # pixels between a bar's end and its printed value (OCR merges closer digits into the bar)
 LEGEND_KINDS = ("grouped_bar", "stacked_bar", "line", "area")
 
 
@@ -85,12 +87,22 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         else:
             legend = (MARGIN, None, W - 2 * MARGIN)
             bottom += lhh + PAD
+    y_title = value_title(spec) if vertical else category_title(spec)
+    if style["y_title"] == "top":  # level, above the axis: needs a row, not a column
+        top += ah + th / 2 + PAD
+        side = 0.0
+        need_w = max(need_w, size(y_title, f.axis)[0] + 2 * MARGIN)
+    else:
+        side = ah + MARGIN / 2
     cat_sizes = [size(c, f.tick) for c in cats]
     if vertical:
-        left = MARGIN + ah + MARGIN / 2 + tick_w + TICK + PAD + extra_left
+        left = MARGIN + side + tick_w + TICK + PAD + extra_left
         x0, x1 = left, W - right
         slot = (x1 - x0) / len(cats)
         rotation = choose_rotation(cats, f.tick, slot, style["rotation"], style["rotate_first"])
+        flat_w = W + len(cats) * (max(w for w, _ in cat_sizes) + PAD) - (x1 - x0) + 1
+        if rotation != 0 and not style["rotate_first"] and flat_w <= MAX_WIDEN * style["width"]:
+            rotation, need_w = 0, max(need_w, flat_w)  # level labels read better: widen a little first
         if rotation is None:
             rotation = 90
             need_w = max(need_w, W + len(cats) * (max(h for _, h in cat_sizes) + PAD) - (x1 - x0) + 1)
@@ -100,16 +112,17 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         ext = [rotated_extent(w, h, rotation) for w, h in cat_sizes]
         if rotation == 45:  # the first label's box reaches left of its tick by its width
             overhang = ext[0][0] - slot / 2 - cat_sizes[0][1] / 2
-            left_room = x0 - (MARGIN + ah + MARGIN / 2)
+            left_room = x0 - (MARGIN + side)
             extra_left += max(0.0, overhang - left_room + PAD)
         label_gap = max(TICK + PAD, th / 2 + PAD)
         bottom += ah + MARGIN / 2 + max(e[1] for e in ext) + label_gap
         y0, y1 = top, H - bottom
-        need_h = H - (y1 - y0) + max(len(tick_texts) * (th + PAD), size(value_title(spec), f.axis)[0] + PAD, 120)
+        need_h = H - (y1 - y0) + max(len(tick_texts) * (th + PAD),
+                                    size(y_title, f.axis)[0] * bool(side) + PAD, 120)
         need_w = max(need_w, W - (x1 - x0) + size(category_title(spec), f.axis)[0] + PAD)
     else:
         rotation = 0
-        left = MARGIN + ah + MARGIN / 2 + max(w for w, _ in cat_sizes) + TICK + PAD + extra_left
+        left = MARGIN + side + max(w for w, _ in cat_sizes) + TICK + PAD + extra_left
         right = max(right, MARGIN + tick_w / 2)
         x0, x1 = left, W - right
         bottom += ah + MARGIN / 2 + th + TICK + PAD
@@ -121,7 +134,7 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
             need_w = max(need_w, W - (x1 - x0) + 3 * (vw + 2 * PAD))
         bar_room = (line_height(f.value) + PAD) / style["bar_width"] if spec["annotated"] else 0
         need_h = H - (y1 - y0) + max(len(cats) * max(max(h for _, h in cat_sizes) + 2 * PAD, bar_room),
-                                    size(category_title(spec), f.axis)[0] + PAD, 120)
+                                    size(y_title, f.axis)[0] * bool(side) + PAD, 120)
     if legend is not None:
         lw = legend[2]
         legend = (legend[0], legend[1] if legend[1] is not None else
@@ -231,8 +244,12 @@ def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> Non
     put_text(cv, (W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
     vt, ct = value_title(spec), category_title(spec)
     y_title, x_title = (vt, ct) if ax.vertical else (ct, vt)
-    put_text(cv, (MARGIN + line_height(f.axis) / 2, (y0 + y1) / 2), y_title, f.axis, fill=ink, anchor="mm",
-             angle=90, role="axis_title")
+    if style["y_title"] == "top":
+        put_text(cv, (MARGIN, y0 - line_height(f.tick) / 2 - PAD), y_title, f.axis, fill=ink, anchor="ld",
+                 role="axis_title")
+    else:
+        put_text(cv, (MARGIN + line_height(f.axis) / 2, (y0 + y1) / 2), y_title, f.axis, fill=ink, anchor="mm",
+                 angle=90, role="axis_title")
     legend_below = ax.p.legend is not None and not ax.p.legend_vertical and style["legend"] == "bottom"
     lh = legend_size(series_names(spec), f.tick, False, ax.p.legend[2])[1] + PAD if legend_below else 0
     put_text(cv, ((x0 + x1) / 2, H - MARGIN - lh), x_title, f.axis, fill=ink, anchor="md", role="axis_title")
@@ -245,11 +262,11 @@ def _annotate(cv: Canvas, ax: Axes, value: float, end: float, i: int, bar_rgb, s
     w = size(text, f.value)[0]
     c = ax.c(i)
     if ax.vertical:
-        outside = end - PAD - line_height(f.value) >= y0
-        xy, anchor = ((c, end - PAD), "md") if outside else ((c, end + PAD), "mt")
+        outside = end - VALUE_GAP - line_height(f.value) >= y0
+        xy, anchor = ((c, end - VALUE_GAP), "md") if outside else ((c, end + VALUE_GAP), "mt")
     else:
-        outside = end + PAD + w + PAD <= x1
-        xy, anchor = ((end + PAD, c), "lm") if outside else ((end - PAD, c), "rm")
+        outside = end + VALUE_GAP + w + PAD <= x1
+        xy, anchor = ((end + VALUE_GAP, c), "lm") if outside else ((end - VALUE_GAP, c), "rm")
     put_text(cv, xy, text, f.value, fill=ink if outside else text_color_on(bar_rgb), anchor=anchor, role="value")
 
 

@@ -26,16 +26,20 @@ def render_scatter(spec: dict, style: dict) -> Rendered:
     vertical = style["legend"] == "right"
     lw, lhh, _ = legend_size(names, f.tick, vertical, style["width"] - 2 * MARGIN)
     xw = max(size(s, f.tick)[0] for s in x_labels)
-    left = MARGIN + ah + MARGIN / 2 + max(size(s, f.tick)[0] for s in y_labels) + TICK + PAD
+    y_top = style["y_title"] == "top"
+    left = MARGIN + (0 if y_top else ah + MARGIN / 2) + max(size(s, f.tick)[0] for s in y_labels) + TICK + PAD
     right = MARGIN + xw / 2 + (lw + MARGIN if vertical else 0)
     top = MARGIN + line_height(f.title) + MARGIN + (lhh + PAD if style["legend"] == "top" else 0)
+    top += ah + th / 2 + PAD if y_top else 0
     below = lhh + PAD if style["legend"] == "bottom" else 0
     bottom = MARGIN + ah + MARGIN / 2 + th + TICK + PAD + below
     W = max(style["width"], int(left + right + (len(xt) - 1) * (xw + 2 * PAD)) + 1,
             int(size(spec["title"], f.title)[0] + 2 * MARGIN) + 1,
-            int(left + right + size(axis_title(spec["x"]), f.axis)[0]) + 1)
+            int(left + right + size(axis_title(spec["x"]), f.axis)[0]) + 1,
+            int(size(axis_title(spec["y"]), f.axis)[0] + 2 * MARGIN) + 1)
     H = max(style["height"], int(top + bottom + max(len(yt) * (th + PAD), lhh if vertical else 0,
-                                                     size(axis_title(spec["y"]), f.axis)[0] + PAD, 120)) + 1)
+                                                     size(axis_title(spec["y"]), f.axis)[0] * (not y_top) + PAD,
+                                                     120)) + 1)
     x0, y0, x1, y1 = left, top, W - right, H - bottom
     cv = Canvas(W, H, tuple(style["background"]))
     ink = tuple(style["ink"])
@@ -67,13 +71,17 @@ def render_scatter(spec: dict, style: dict) -> Rendered:
     put_text(cv, (W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
     put_text(cv, ((x0 + x1) / 2, H - MARGIN - below), axis_title(spec["x"]), f.axis, fill=ink, anchor="md",
              role="axis_title")
-    put_text(cv, (MARGIN + ah / 2, (y0 + y1) / 2), axis_title(spec["y"]), f.axis, fill=ink, anchor="mm", angle=90,
-             role="axis_title")
+    if y_top:
+        put_text(cv, (MARGIN, y0 - th / 2 - PAD), axis_title(spec["y"]), f.axis, fill=ink, anchor="ld",
+                 role="axis_title")
+    else:
+        put_text(cv, (MARGIN + ah / 2, (y0 + y1) / 2), axis_title(spec["y"]), f.axis, fill=ink, anchor="mm",
+                 angle=90, role="axis_title")
     entries = [(g["name"], rgb(g["color"])) for g in spec["groups"]]
     if vertical:
         draw_legend(cv, entries, f.tick, ink, W - MARGIN - lw, (y0 + y1) / 2 - lhh / 2, True, lw)
     else:
-        ly = y0 - lhh - PAD if style["legend"] == "top" else H - MARGIN - lhh
+        ly = MARGIN + line_height(f.title) + MARGIN if style["legend"] == "top" else H - MARGIN - lhh
         draw_legend(cv, entries, f.tick, ink, MARGIN, ly, False, W - 2 * MARGIN)
     return Rendered(images=[cv.finish(style["noise"], style["noise_seed"])], texts=cv.texts)
 

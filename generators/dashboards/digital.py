@@ -3,6 +3,7 @@ alarm clock, power, lab), in seven-segment or LCD-font digits."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -60,11 +61,16 @@ def _labels(spec: dict, rng: np.random.Generator, kind: str | None = None) -> di
     return {"label": pick(rng, options)}
 
 
-def _pair(spec: dict, rng: np.random.Generator) -> dict:
-    if len(spec["displays"]) < 2:
-        raise NotApplicable("one display")
-    a, b = pick_n(rng, [d["label"] for d in spec["displays"]], 2)
-    return {"a": a, "b": b}
+def _pair_where(same: Callable[[dict, dict], bool]):
+    """A binder choosing two displays that ``same`` says can be compared."""
+    def bind(spec: dict, rng: np.random.Generator) -> dict:
+        ds_ = spec["displays"]
+        pairs = [(a["label"], b["label"]) for a in ds_ for b in ds_ if a is not b and same(a, b)]
+        if not pairs:
+            raise NotApplicable("no two comparable displays")
+        a, b = pick(rng, pairs)
+        return {"a": a, "b": b}
+    return bind
 
 
 def _d(spec: dict, label: str) -> dict:
@@ -109,10 +115,10 @@ Q.solve("digital.count_displays")(lambda spec: ds.count_displays(spec["displays"
 Q.solve("digital.lit_segments")(_lit)
 Q.bind("digital.count_digits")(_labels)
 Q.solve("digital.count_digits")(lambda spec, label: ds.count_digits(_d(spec, label)))
-Q.bind("digital.difference")(_pair)
+Q.bind("digital.difference")(_pair_where(lambda a, b: a["kind"] == b["kind"] == "number" and a["unit"] == b["unit"]))
 Q.solve("digital.difference")(lambda spec, a, b: ds.difference(_d(spec, a), _d(spec, b)))
 Q.solve("digital.highest")(lambda spec, unit: ds.highest(spec["displays"], unit))
-Q.bind("digital.minutes_between")(_pair)
+Q.bind("digital.minutes_between")(_pair_where(lambda a, b: a["kind"] == b["kind"] == "time"))
 Q.solve("digital.minutes_between")(lambda spec, a, b: ds.minutes_between(_d(spec, a), _d(spec, b)))
 Q.solve("digital.time_after")(lambda spec, label, n: ds.time_after(_d(spec, label), n))
 Q.solve("digital.digit_color")(lambda spec: ds.digit_color(spec["color"]))

@@ -141,7 +141,7 @@ def fraction(g: dict) -> float:
 @Q.solve("panel.fullest")
 def _fullest(spec: dict) -> Solution:
     gauges = sorted((it["gauge"] for it in of_type(spec, "gauge")), key=lambda g: -fraction(g))
-    if len(gauges) < 2 or fraction(gauges[0]) - fraction(gauges[1]) < 0.05:
+    if len(gauges) < 2 or fraction(gauges[0]) - fraction(gauges[1]) < 0.1:   # clear even at read tolerance
         raise NotApplicable("fewer than two gauges, or no clear leader")
     why = "; ".join(f"{g['label']}: {format_number(g['value'])} of {format_number(g['min'])}-{format_number(g['max'])}"
                     f" = {fraction(g) * 100:.0f}%" for g in gauges) + f". Highest: {gauges[0]['label']}."

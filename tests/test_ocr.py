@@ -186,3 +186,15 @@ def test_ocr_command_writes_words_boxes_confidences(photos, cache, tmp_path, cap
 def test_engines_plug_in(monkeypatch, tmp_path):
     monkeypatch.setitem(ENGINES, "counting", CountingEngine)
     assert isinstance(get_engine("counting", cache_dir=tmp_path), CountingEngine)
+
+
+@pytest.mark.gpu
+def test_easyocr_on_the_gpu_reads_the_same_words(photos, easy):
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("torch sees no CUDA device")
+    gpu = get_engine("easyocr", use_cache=False, gpu=True)
+    cpu_words = [w.text for w in easy.read(photos / "english.png")]
+    gpu_words = [w.text for w in gpu.read(photos / "english.png")]
+    assert gpu_words[:6] == ["Reduce", "your", "risk", "of", "coronavirus", "infection:"]
+    assert len(set(gpu_words) ^ set(cpu_words)) <= 3  # kernels may differ in the last digit, not the text

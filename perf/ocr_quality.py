@@ -5,7 +5,8 @@ text, words in reading order joined by spaces, over the true length), word recal
 precision (multiset overlap of words), and images per second on the CPU and, when torch
 sees one, on the GPU. The cache is off so every image is really OCR'd.
 
-    python perf/ocr_quality.py -n 3            # 3 images of each textrich.* generator
+    python perf/ocr_quality.py -n 3                # 3 images of each textrich.* generator
+    python perf/ocr_quality.py -n 2 --threads 1    # CPU speed on one thread
 """
 from __future__ import annotations
 
@@ -73,7 +74,11 @@ def main() -> None:
     p.add_argument("-n", type=int, default=3, help="images per generator (3)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-g", "--generators", default="textrich.*", help="pattern (textrich.*)")
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")
     args = p.parse_args()
+    if args.threads:
+        import torch
+        torch.set_num_threads(args.threads)
     samples = [(name, create(name).make(args.seed, i)) for name in names(args.generators) for i in range(args.n)]
     per_gen, cpu_rate, cpu_seconds = measure(samples, gpu=False)
     for name in per_gen:

@@ -289,3 +289,31 @@ def test_a_run_that_failed_while_preparing_can_be_started_again(corpus, tmp_path
     with pytest.raises(UserError, match="image tokens"):
         train(config(corpus, tmp_path / "r", max_length=10, max_steps=1), progress=False)
     assert train(config(corpus, tmp_path / "r", max_steps=1), progress=False)["status"] == "complete"
+
+
+@pytest.mark.slow
+def test_resume_after_a_real_kill(corpus, tmp_path):
+    """SIGKILL the CLI mid-run (after its first checkpoint), resume: the losses are those of an
+    uninterrupted run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def command(out: Path, *extra: str) -> list[str]:
+        return [sys.executable, "-m", "mmsynth", "train", str(corpus), "--model", "tiny-llava", "-o", str(out),
+                "--max-steps", "40", "--save-every", "5", "--batch-size", "4", "--tiny-hidden", "32",
+                "--tiny-layers", "1", "--tiny-vocab", "300", "--workers", "0", "-q", *extra]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    subprocess.run(command(tmp_path / "straight"), check=True, env=env, capture_output=True)
+    proc = subprocess.Popen(command(tmp_path / "killed"), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not list((tmp_path / "killed" / "checkpoints").glob("step-*.pt")) and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(losses(tmp_path / "killed")) < 40
+    subprocess.run(command(tmp_path / "killed", "--resume"), check=True, env=env, capture_output=True)
+    assert losses(tmp_path / "killed") == pytest.approx(losses(tmp_path / "straight"), rel=1e-5, abs=1e-6)

@@ -240,6 +240,13 @@ def test_checkpoint_folders_of_the_wrong_kind_are_refused(tmp_path):
         models.load_checkpoint(tmp_path / "nowhere")
 
 
+def test_a_checkpoint_without_weights_is_a_clear_error(bundles, tmp_path):
+    models.save_bundle(bundles["tiny-llava"], tmp_path / "ckpt")
+    (tmp_path / "ckpt" / "model.safetensors").unlink()
+    with pytest.raises(UserError, match=r"cannot load the llava checkpoint \(.*no file named model.safetensors"):
+        models.load_checkpoint(tmp_path / "ckpt")
+
+
 def test_tiny_preset_round_trips_as_a_checkpoint_folder(bundles, tmp_path):
     for name, b in bundles.items():
         models.save_bundle(b, tmp_path / name)

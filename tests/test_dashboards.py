@@ -21,6 +21,7 @@ from generators.dashboards import gauge_solve as gs
 from generators.dashboards.clock_draw import draw_clock, hand_angles, polar
 from generators.dashboards.digital_draw import draw_segments, lit_segments, segment_boxes
 from generators.dashboards.gauge_draw import dial_geometry, draw_gauge, needle_angle, tick_labels
+from generators.dashboards.vocab import VOCAB
 
 DASHBOARDS = ["dashboard.clock", "dashboard.gauge", "dashboard.digital", "dashboard.panel"]
 
@@ -337,7 +338,6 @@ def test_panels_hold_two_to_four_uniquely_labelled_instruments():
 
 def test_world_clocks_share_the_instant():
     gen = create("dashboard.panel")
-    from generators.dashboards.clock_draw import VOCAB
     for i in range(40):
         spec = gen.sample_spec(rng_for(2, i, gen.name))
         clocks = [it for it in spec["instruments"] if it["type"] == "clock"]

@@ -13,8 +13,9 @@ from mmsynth.rand import pick, randint, weighted
 from mmsynth.registry import register
 
 from generators.dashboards import clock_solve as cs
-from generators.dashboards.clock_draw import VOCAB, draw_clock
+from generators.dashboards.clock_draw import draw_clock
 from generators.dashboards.style import background, sample_base_style
+from generators.dashboards.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 Q = Solvers()

@@ -8,15 +8,12 @@ can resolve the minute; the hour hand moves on continuously (half a degree a min
 from __future__ import annotations
 
 import math
-from pathlib import Path
-
-import yaml
 
 from mmsynth.draw import RGB, Canvas, rgb
 
 from generators.dashboards.drawutil import place_texts
+from generators.dashboards.vocab import VOCAB
 
-VOCAB = yaml.safe_load(Path(__file__).with_name("vocab.yaml").read_text())
 HAND_LENGTH = {"hour": 0.5, "minute": 0.78, "second": 0.86}
 HAND_WIDTH = {"hour": 0.065, "minute": 0.042, "second": 0.016}
 NUMERAL_RADIUS = 0.68

@@ -8,9 +8,10 @@ from __future__ import annotations
 from mmsynth.errors import NotApplicable
 from mmsynth.questions import Solution
 
-from generators.dashboards.clock_draw import VOCAB, hand_angles
+from generators.dashboards.clock_draw import hand_angles
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.dashboards.timeutil import DIAL_MINUTES, dial_minutes, format_dial, shift_rationale
+from generators.dashboards.vocab import VOCAB
 
 
 def clock_time(clock: dict) -> int:

@@ -15,9 +15,9 @@ from mmsynth.rand import pick, pick_n, randint, uniform
 from mmsynth.registry import register
 
 from generators.dashboards import digital_solve as ds
-from generators.dashboards.clock_draw import VOCAB
 from generators.dashboards.digital_draw import draw_display
 from generators.dashboards.style import background, sample_base_style
+from generators.dashboards.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 THEMES = VOCAB["digital_themes"]

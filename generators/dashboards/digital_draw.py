@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from mmsynth.draw import MIN_TEXT_PX, RGB, Canvas, TextBox, bold, font, rgb
 
-from generators.dashboards.clock_draw import VOCAB
 from generators.dashboards.drawutil import place_texts
+from generators.dashboards.vocab import VOCAB
 
 Box = tuple[float, float, float, float]
 DIGIT_W, NARROW_W, GAP = 0.56, 0.22, 0.16    # in digit heights

@@ -9,10 +9,10 @@ from mmsynth.errors import NotApplicable
 from mmsynth.questions import Solution
 from mmsynth.record import format_number
 
-from generators.dashboards.clock_draw import VOCAB
 from generators.dashboards.digital_draw import lit_segments
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.dashboards.timeutil import DAY_MINUTES, format_24h, shift_rationale
+from generators.dashboards.vocab import VOCAB
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh"]
 

@@ -13,9 +13,9 @@ from mmsynth.rand import pick, randint
 from mmsynth.registry import register
 
 from generators.dashboards import gauge_solve as gs
-from generators.dashboards.clock_draw import VOCAB
 from generators.dashboards.gauge_draw import battery_fill_color, draw_gauge
 from generators.dashboards.style import background, sample_base_style
+from generators.dashboards.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 KINDS = sorted(VOCAB["gauge_kinds"])

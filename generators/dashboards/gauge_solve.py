@@ -10,8 +10,8 @@ from mmsynth.errors import NotApplicable
 from mmsynth.questions import Solution
 from mmsynth.record import format_number
 
-from generators.dashboards.clock_draw import VOCAB
 from generators.dashboards.options import distinct_from, near_numbers
+from generators.dashboards.vocab import VOCAB
 
 PERCENT_KINDS = ("fuel", "battery")
 KIND_NAMES = [k["name"] for k in VOCAB["gauge_kinds"].values()]

@@ -18,7 +18,7 @@ from generators.dashboards import clock_solve as cs
 from generators.dashboards import digital_solve as ds
 from generators.dashboards import gauge_solve as gs
 from generators.dashboards.clock import sample_clock
-from generators.dashboards.clock_draw import VOCAB, draw_clock
+from generators.dashboards.clock_draw import draw_clock
 from generators.dashboards.digital import THEMES, sample_displays
 from generators.dashboards.digital_draw import draw_display
 from generators.dashboards.drawutil import place_texts
@@ -27,6 +27,7 @@ from generators.dashboards.gauge_draw import draw_gauge
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.dashboards.style import background, sample_base_style
 from generators.dashboards.timeutil import DIAL_MINUTES
+from generators.dashboards.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 TYPE_NAMES = VOCAB["instrument_types"]

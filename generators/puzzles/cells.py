@@ -7,7 +7,7 @@ from mmsynth.questions import Solution
 from mmsynth.rand import pick, shuffled
 
 from generators.dashboards.options import distinct_from, near_numbers
-from generators.puzzles.shapes import VOCAB
+from generators.puzzles.vocab import VOCAB
 
 LETTERS = VOCAB["option_letters"]
 SIZE_NAMES = ["tiny", "small", "medium", "large", "very large", "huge"]

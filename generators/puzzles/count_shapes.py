@@ -14,7 +14,8 @@ from mmsynth.registry import register
 
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.puzzles import layout
-from generators.puzzles.shapes import VOCAB, draw_shape
+from generators.puzzles.shapes import draw_shape
+from generators.puzzles.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 PLAIN_SHAPES = [s for s in VOCAB["shapes"] if s not in VOCAB["oriented"]]

@@ -17,7 +17,7 @@ from generators.dashboards.drawutil import place_texts
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.puzzles import layout
 from generators.puzzles import maze_solve as ms
-from generators.puzzles.shapes import VOCAB
+from generators.puzzles.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 Q = Solvers()

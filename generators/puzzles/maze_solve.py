@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from generators.puzzles.shapes import VOCAB
+from generators.puzzles.vocab import VOCAB
 
 Cell = tuple[int, int]
 MOVES = {name: tuple(d) for name, d in VOCAB["maze_moves"].items()}

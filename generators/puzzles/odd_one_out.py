@@ -15,7 +15,7 @@ from mmsynth.registry import register
 from generators.dashboards.options import distinct_from, near_numbers
 from generators.puzzles import layout
 from generators.puzzles.cells import LETTERS, cell, color_of, count_in, describe, direction
-from generators.puzzles.shapes import VOCAB
+from generators.puzzles.vocab import VOCAB
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 PLAIN_SHAPES = [s for s in VOCAB["shapes"] if s not in VOCAB["oriented"]]

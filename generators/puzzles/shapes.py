@@ -3,13 +3,11 @@ level and an angle, laid out on a fixed grid so that counts read at a glance."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
-
-import yaml
 
 from mmsynth.draw import Canvas, rgb
 
-VOCAB = yaml.safe_load(Path(__file__).with_name("vocab.yaml").read_text())
+from generators.puzzles.vocab import VOCAB
+
 OUTLINE = (30, 30, 30)
 Box = tuple[float, float, float, float]
 

@@ -163,3 +163,11 @@ def test_generate_then_validate(tmp_path):
     out = tmp_path / "c"
     assert main(["generate", "-g", "textrich.*", "-n", "16", "-o", str(out), "-q", "--workers", "1"]) == 0
     assert main(["validate", str(out), "-q"]) == 0
+
+
+def test_tilted_words_may_not_touch_each_other():
+    page = layout.Page(400, 300, {"type": "solid", "colors": [[255, 255, 255]]})
+    steep = layout.make_line("2 FOR 1", 300, 60, "sans-bold", 18, (0, 0, 0), "badge", "center", 28)
+    flat = layout.make_line("2 FOR 1", 300, 60, "sans-bold", 18, (0, 0, 0), "badge", "center", 0)
+    assert not page.fits(steep) and page.fits(flat)
+    assert find_overlaps(create("textrich.product_label").make(7, 7).texts) == []  # once a steep '2 FOR 1'

@@ -285,9 +285,12 @@ def product_label(rng: np.random.Generator) -> dict:
     flow.line(cost, bold(fam), size + 10, th["accent"], "price", "right", key="price")
     fields = {"brand": brand.upper(), "weight": weight, "price": cost}
     if rng.random() < 0.6:  # a tilted badge in the top-right corner, if it clears the text
-        badge = pick(rng, v["badges"])
-        line = make_line(badge, page.width - 70, 60, "sans-bold", randint(rng, 15, 18), th["background"],
-                         "badge", "center", uniform(rng, 12, 28), key="badge")
+        badge, size, angle = pick(rng, v["badges"]), randint(rng, 15, 18), uniform(rng, 12, 28)
+        line = make_line(badge, page.width - 70, 60, "sans-bold", size, th["background"], "badge", "center",
+                         angle, key="badge")
+        if not page.fits(line, pad=16):  # tilted words of a phrase may touch: try it flatter
+            line = make_line(badge, page.width - 70, 60, "sans-bold", size, th["background"], "badge", "center",
+                             angle / 3, key="badge")
         if page.fits(line, pad=16):
             b = line["box"]
             page.shape("ellipse", box=[b[0] - 12, b[1] - 14, b[2] + 12, b[3] + 14], fill=list(th["accent"]))

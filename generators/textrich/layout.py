@@ -85,12 +85,16 @@ class Page:
     shapes: list[dict] = field(default_factory=list)
 
     def fits(self, line: dict, pad: float = WORD_PAD) -> bool:
-        """True when every word of ``line`` lies inside the page and clear of every placed word."""
-        for w in line["words"]:
+        """True when every word of ``line`` lies inside the page, clear of every placed word and
+        of its neighbours in the line (the boxes of tilted words grow into the spaces)."""
+        words = line["words"]
+        for i, w in enumerate(words):
             b = w["box"]
             if b[0] < 0 or b[1] < 0 or b[2] > self.width or b[3] > self.height:
                 return False
             if any(boxes_overlap(b, o["box"], pad) for ln in self.lines for o in ln["words"]):
+                return False
+            if any(boxes_overlap(b, o["box"]) for o in words[i + 1:]):
                 return False
         return True
 

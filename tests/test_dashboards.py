@@ -295,7 +295,6 @@ def test_digital_reasoning_by_hand():
 # --- panels: hand-derived answers ------------------------------------------------------
 
 def panel_spec():
-    from generators.dashboards import panel  # noqa: F401 - registers the solvers
     london = {"type": "clock", "label": "LONDON", "clock": clock(3, 15)}
     tokyo = {"type": "clock", "label": "TOKYO", "clock": clock(12, 15)}
     speed = gauge(190)                                   # 190 of 220: 86%, in the red zone 180-220

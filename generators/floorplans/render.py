@@ -56,7 +56,7 @@ def sample_plan_style(rng: np.random.Generator) -> dict:
 def size_label(spec: dict, name: str, style: dict) -> str:
     if style["size_label"] == "area":
         return f"{format_number(area(spec, name))} m²"
-    return size_text(spec, name).replace(" x ", " × ")
+    return size_text(spec, name)   # ASCII "x", as plans are annotated and as OCR reads it back
 
 
 def layout_plan(spec: dict, style: dict) -> PlanLayout:

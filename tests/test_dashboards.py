@@ -164,6 +164,22 @@ def test_clock_time_arithmetic_by_hand():
     assert "11:15" in cs.time_shift(clock(10, 50), 25).rationale
 
 
+@settings(max_examples=60, deadline=None)
+@given(h=st.integers(1, 12), m=st.integers(0, 59), ahead=st.integers(1, 719))
+def test_property_clock_arithmetic_is_consistent(h, m, ahead):
+    """Counting forward to a time and adding that many minutes land on the same time; angles stay in [0, 180]."""
+    start = clock(h, m)
+    target = (cs.clock_time(start) + ahead) % 720
+    until = cs.minutes_until(start, target).answer
+    assert until == ahead
+    after = cs.time_shift(start, until).answer
+    assert after == cs.read_time(clock(*map(int, after.split(":")))).answer
+    assert cs.clock_time(clock(*map(int, after.split(":")))) == target
+    back = cs.time_shift(clock(*map(int, after.split(":"))), -until).answer
+    assert back == cs.read_time(start).answer
+    assert 0 <= cs.hand_angle(start).answer <= 180
+
+
 def test_clock_readings_state_their_tolerance():
     sol = cs.read_time(clock(7, 35, minute_ticks=False))
     assert sol.tolerance == 0 and sol.extra["readable_from"] == "hour_ticks"
@@ -265,6 +281,16 @@ def test_seven_segment_answers_by_hand():
     assert ds.count_digits(tim("T", "07:45")).answer == 4
     with pytest.raises(NotApplicable):
         ds.lit_count(num("A", "18.5"), 3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.from_regex(r"-?[0-9]{1,4}(\.[0-9]{1,2})?", fullmatch=True))
+def test_property_confusions_are_one_segment_away(text):
+    for wrong in ds.confusions(text):
+        diff = [(a, b) for a, b in zip(text, wrong) if a != b]
+        assert len(wrong) == len(text) and len(diff) == 1
+        a, b = diff[0]
+        assert len(set(lit_segments(a)) ^ set(lit_segments(b))) == 1
 
 
 @pytest.mark.parametrize("digit", list("0123456789"))

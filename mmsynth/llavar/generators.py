@@ -18,6 +18,7 @@ class OcrRecords(Generator):
     """Base: records about a real image's OCR; the task is ``ocr``."""
 
     task = "ocr"
+    generates = False
 
     def sample_spec(self, rng: np.random.Generator) -> dict:
         raise UserError(f"{self.name} records are made from real images by `mmsynth llavar`, "

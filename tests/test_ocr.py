@@ -180,6 +180,8 @@ def test_ocr_command_writes_words_boxes_confidences(photos, cache, tmp_path, cap
     assert len(rows) == 1 and rows[0]["image"].endswith("english.png")
     assert rows[0]["words"][0]["text"] == "Reduce" and len(rows[0]["words"][0]["box"]) == 4
     assert rows[0]["text"].splitlines()[0] == "Reduce your risk of coronavirus infection:"
+    para = {ln["text"]: ln["paragraph"] for ln in rows[0]["lines"]}
+    assert para["World Health"] == para["Organization"] != para["Reduce your risk of coronavirus infection:"]
     assert "1 unreadable skipped" in capsys.readouterr().out
 
 

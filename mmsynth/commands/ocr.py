@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"skipped {err}", file=sys.stderr)
             continue
         row = {"image": str(path), **result.to_json()}
-        row["lines"] = [{"text": ln.text, "box": [round(v, 1) for v in ln.box], "row": ln.row} for ln in result.lines]
+        row["lines"] = [{"text": ln.text, "box": [round(v, 1) for v in ln.box], "row": ln.row, "paragraph": k}
+                        for k, para in enumerate(result.paragraphs()) for ln in para]
         row["text"] = result.text()
         rows.append(row)
     atomic_write_jsonl(args.output, rows)

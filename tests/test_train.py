@@ -207,6 +207,37 @@ def test_projector_only_training_touches_nothing_else(corpus, tmp_path, preset, 
     assert changed and changed <= set(state)
 
 
+def test_instruction_following_turns_carry_the_models_own_history():
+    from mmsynth.train.predict import if_turn_job
+    d = {"id": "if-1", "images": ["a.png"], "turns": [{"id": "if-1-t0", "prompt": "From now on, be brief.\nQ0?"},
+                                                     {"id": "if-1-t1", "prompt": "Q1?"}]}
+    done = {"if-1-t0": "A0"}
+    job = if_turn_job(d, 1, done, "llava", Path("B"))
+    assert job.id == "if-1-t1" and job.images == [Path("B/a.png")]
+    assert job.turns == [{"role": "user", "content": "<image>\nFrom now on, be brief.\nQ0?"},
+                         {"role": "assistant", "content": "A0"}, {"role": "user", "content": "Q1?"}]
+    assert if_turn_job(d, 1, done, "instructblip", Path("B")).turns == [
+        {"role": "user", "content": "<image>\nFrom now on, be brief.\nQ0?\nQ1?"}]
+
+
+def test_predict_runs_the_instruction_following_track(small_corpus, tmp_path):
+    from mmsynth.bench.build import BuildConfig, build
+    from mmsynth.bench.score import score_bench
+
+    run = tmp_path / "run"
+    train(config(small_corpus, run, max_steps=1, batch_size=4), progress=False)
+    bench = tmp_path / "bench"
+    build(BuildConfig(out=bench, n=3, seed=2, patterns=["dashboard.clock"], if_dialogues=2))
+    turns = [t["id"] for line in (bench / "if_dialogues.jsonl").read_text().splitlines()
+             for t in json.loads(line)["turns"]]
+    preds = tmp_path / "p.jsonl"
+    assert predict(run, bench, preds, max_new_tokens=4, progress=False) == 3 + len(turns)
+    ids = [json.loads(x)["id"] for x in preds.read_text().splitlines()]
+    assert ids[3:] == turns
+    summary, _ = score_bench(bench, preds, n_boot=10)
+    assert summary["answered"] == 3 and 0.0 <= summary["if_track"]["pif"] <= 1.0
+
+
 def test_resume_after_interruption_continues_exactly(corpus, tmp_path):
     straight = tmp_path / "straight"
     train(config(corpus, straight, max_steps=6, save_every=2, batch_size=4, grad_accum=2), progress=False)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm import tqdm
 
 from mmsynth.errors import UserError
@@ -245,8 +245,12 @@ def edit_distance(a: str | list, b: str | list) -> int:
 
 
 # --- images and hashing ---------------------------------------------------------------------------
+EXIF_ORIENTATION = 0x0112
+
+
 def load_image(image: ImageInput) -> tuple[Image.Image, str]:
-    """The RGB image and the SHA-256 of its content (file bytes for paths, pixels for PIL images)."""
+    """The upright RGB image (EXIF orientation applied, as a phone photo is meant to be seen) and
+    the SHA-256 of its content (file bytes for paths, pixels for PIL images)."""
     if isinstance(image, Image.Image):
         img = image.convert("RGB")
         h = hashlib.sha256(f"{img.size}".encode() + img.tobytes()).hexdigest()
@@ -259,10 +263,19 @@ def load_image(image: ImageInput) -> tuple[Image.Image, str]:
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
-        img = img.convert("RGB")
+        img = ImageOps.exif_transpose(img).convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         raise UnreadableImage(f"{path}: not a readable image ({type(e).__name__})") from None
     return img, hashlib.sha256(data).hexdigest()
+
+
+def exif_turned(path: str | Path) -> bool:
+    """True when the file's EXIF orientation turns or flips it, so its pixels are not upright."""
+    try:
+        with Image.open(path) as img:
+            return img.getexif().get(EXIF_ORIENTATION, 1) != 1
+    except (OSError, ValueError):
+        return False
 
 
 def default_cache_dir() -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 from mmsynth.cli import main
 from mmsynth.llavar.conversation import claims, parse_turns, unsupported_claims
+from mmsynth.ocr import OcrEngine, Word
 from mmsynth.registry import create
 from mmsynth.validate import validate_corpus
 from test_llm import FakeLLM
@@ -261,3 +262,33 @@ def test_captions_files_and_the_prompt(tmp_path):
     assert msgs[-1]["content"] == ('Text in the image:\n"FRESH BAKERY" (top-center area)\n'
                                    '"$2.50" (bottom-left area)\nCaption: a bakery sign')
     assert "Question:" in msgs[0]["content"] and "Answer:" in msgs[0]["content"]
+
+
+class FixedWords(OcrEngine):
+    """A stand-in engine (no model): every image reads as the same three lines."""
+    name = "fixed"
+
+    def recognise(self, image):
+        h, w = image.shape[:2]
+        return [Word("OPEN", (2, 2, 12, 6), 0.9), Word("DAILY", (14, 2, 30, 6), 0.9),
+                Word("Coffee", (2, h - 8, 16, h - 2), 0.8), Word("$2.50", (w - 12, h - 8, w - 2, h - 2), 0.8)]
+
+
+def test_phone_photos_are_stored_upright(tmp_path):
+    from PIL import Image
+    from mmsynth.llavar.build import LlavarConfig, LlavarRun
+    photo = tmp_path / "in" / "phone.jpg"
+    photo.parent.mkdir()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # 'rotate 90 degrees clockwise to view'
+    Image.new("RGB", (60, 30), "white").save(photo, exif=exif)
+    LlavarRun(LlavarConfig(inputs=[str(photo.parent)], engine="fixed"), tmp_path / "c",
+              FixedWords(use_cache=False), progress=False).run()
+    recs = records(tmp_path / "c")
+    assert {r["images"][0] for r in recs} == {"images/ocr/000000.png"}
+    stored = Image.open(tmp_path / "c" / "images/ocr/000000.png")
+    assert stored.size == (30, 60) == (recs[0]["source"]["width"], recs[0]["source"]["height"])
+    grounded = by(recs, "ocr.grounded", "phone.jpg")
+    fam = {f.name: f for f in create("ocr.grounded").families}
+    assert fam["ocr.price_of"].solve(grounded["source"], name="Coffee").answer == "$2.50"
+    assert validate_corpus(tmp_path / "c", progress=False).failures == 0

@@ -30,7 +30,7 @@ from mmsynth.io import read_json, read_jsonl
 from mmsynth.llavar.conversation import build_messages, mentions_ocr, parse_turns, unsupported_claims
 from mmsynth.llavar.families import GROUNDED, READ_TEXT, source_from_ocr
 from mmsynth.llm import ChatClient, LLMError, LLMUnavailable
-from mmsynth.ocr import OcrEngine, find_images
+from mmsynth.ocr import OcrEngine, exif_turned, find_images, load_image
 from mmsynth.questions import ask, ask_many
 from mmsynth.rand import randint, rng_for
 
@@ -188,8 +188,12 @@ class LlavarRun:
             caption = self.captions.get(item.name) or self.captions.get(item.path.name)
             if caption:
                 src["caption"] = caption
-            rel = f"{IMAGES_DIR}/ocr/{item.index:06d}{item.path.suffix.lower()}"
-            write_image(self.out, rel, item.path)
+            if exif_turned(item.path):  # store the pixels the OCR boxes refer to: the upright image
+                rel = f"{IMAGES_DIR}/ocr/{item.index:06d}.png"
+                write_image(self.out, rel, load_image(item.path)[0])
+            else:
+                rel = f"{IMAGES_DIR}/ocr/{item.index:06d}{item.path.suffix.lower()}"
+                write_image(self.out, rel, item.path)
             kept.append((item, src, rel))
         counts["text_rich"] = len(kept)
         records = []

@@ -12,13 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generators.flowcharts import AlgorithmFlowchart, ProcessFlowchart
+from generators.flowcharts import _style as flowchart_style
 from generators.flowcharts.chart import Branch, Loop, Step, build_chart, program_blocks
 from generators.flowcharts.interpreter import ExecutionError, run
 from generators.flowcharts.layout import back_edges
 from generators.flowcharts.program import (ARITH, COMPARE, Assign, Bin, Cmp, If, Num, Output, Program, Var,
                                            While, expr_text, program_from_json, program_to_json, statements)
 from generators.flowcharts.programs import SHAPES, domain_inputs, sample_program
-from generators.flowcharts.render import plan
+from generators.flowcharts.render import plan, render_flowchart
 from generators.flowcharts.solvers import chart_of
 from generators.maps.geometry import distance_to_polyline
 from generators.maps.placement import segment_hits_box
@@ -262,8 +263,17 @@ def inside_shape(kind: str, box, t, skew: float) -> bool:
 
 
 def check_layout(sample) -> None:
-    chart = chart_of(sample.source)
-    pl = plan(chart, sample.style)
+    """The layout checks on a generated sample, plus: every step of a route answer is drawn."""
+    drawn = check_chart_drawing(chart_of(sample.source), sample.style, sample.texts, sample.images[0].size)
+    for qa in sample.qa:
+        if qa["family"] == "flow.fixed_answers":
+            steps = qa["answer"].split(" -> ") if qa.get("options") else qa["answer"]
+            assert set(steps) <= drawn
+
+
+def check_chart_drawing(chart: dict, style: dict, texts: list, size: tuple[int, int]) -> set[str]:
+    """Geometric checks of a drawn chart; returns the step texts drawn."""
+    pl = plan(chart, style)
     lay = pl.layout
     kind = {n["id"]: n["kind"] for n in chart["nodes"]}
     boxes = list(lay.boxes.items())
@@ -275,17 +285,12 @@ def check_layout(sample) -> None:
             for n, bx in boxes:
                 if n not in (e["src"], e["dst"]):
                     assert not segment_hits_box(seg, bx), (e, n)
-    texts = sample.texts
     assert find_overlaps(texts) == []
     node_texts = [t for t in texts if t.role == "node"]
     expected = [(n, s) for n, _ in boxes for s in pl.lines[n]]
     assert [t.text for t in node_texts] == [s for _, s in expected]
     drawn = {" ".join(pl.lines[n]) for n, _ in boxes}
     assert drawn == {n["text"] for n in chart["nodes"]}          # every step's whole text is drawn
-    for qa in sample.qa:
-        if qa["family"] == "flow.fixed_answers":
-            steps = qa["answer"].split(" -> ") if qa.get("options") else qa["answer"]
-            assert set(steps) <= drawn
     for t, (n, _) in zip(node_texts, expected):                # every line sits inside its own shape
         assert inside_shape(kind[n], lay.boxes[n], t.box, pl.skew[n]), (t, n)
         assert t.height >= MIN_TEXT_PX * 0.6
@@ -301,8 +306,44 @@ def check_layout(sample) -> None:
         for f, other in lay.routes:
             if f["src"] == e["src"] and f is not e:
                 assert distance_to_polyline(c, pts) < distance_to_polyline(c, other), (e, f)
-    w, h = sample.images[0].size
+    w, h = size
     assert all(0 <= t.box[0] and 0 <= t.box[1] and t.box[2] <= w and t.box[3] <= h for t in texts)
+    return drawn
+
+
+# the structures the samplers build: branches nest freely; loops hold branches but no loops
+BRANCHES = st.recursive(
+    st.sampled_from(["process", "io"]),
+    lambda inner: st.tuples(st.just("if"), st.lists(inner, max_size=2), st.lists(inner, max_size=2), st.booleans()),
+    max_leaves=6)
+LOOPS = st.tuples(st.just("loop"), st.lists(BRANCHES, min_size=1, max_size=3), st.booleans())
+SHAPE_TREES = st.one_of(BRANCHES, LOOPS)
+
+
+def to_blocks(trees: list, counter: list[int]) -> list:
+    """Blocks with unique texts (some long enough to wrap) from drawn shape trees."""
+    out = []
+    for tr in trees:
+        counter[0] += 1
+        k = counter[0]
+        if tr in ("process", "io"):
+            out.append(Step(tr, f"Step number {k}" + (" with a longer description" if k % 3 == 0 else "")))
+        elif tr[0] == "if":
+            yes = to_blocks(tr[1], counter) or [Step("process", f"Fallback {k}")]
+            out.append(Branch(f"Condition {k} holds?", yes, to_blocks(tr[2], counter), no_ends=tr[3]))
+        else:
+            out.append(Loop(f"Repeat {k}?", to_blocks(tr[1], counter), test_first=tr[2],
+                            repeat_on="Yes" if tr[2] else "No"))
+    return out
+
+
+@settings(max_examples=25, deadline=None)
+@given(trees=st.lists(SHAPE_TREES, min_size=1, max_size=5), seed=st.integers(0, 10**6))
+def test_any_structured_chart_is_drawn_collision_free(trees, seed):
+    chart = build_chart(to_blocks(trees, [0]))
+    style = flowchart_style(np.random.default_rng(seed))
+    rendered = render_flowchart(chart, "A generated chart", style)
+    check_chart_drawing(chart, style, rendered.texts, rendered.images[0].size)
 
 
 @pytest.mark.parametrize("name", NAMES)

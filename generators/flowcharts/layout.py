@@ -1,11 +1,14 @@
 """Layered (Sugiyama-style) layout of a flowchart, built so that nothing can collide:
 
-* loops are found by depth-first search from Start; their back edges are reversed;
-* nodes go to layers by longest path, and every edge longer than one layer, and every
-  back edge, gets a dummy slot in each layer it passes, so it never runs through a box;
+* loops are found by depth-first search from Start; their back edges are set aside;
+* nodes go to layers by longest path, and every forward edge longer than one layer gets a
+  dummy slot in each layer it passes, so it never runs through a box;
 * layers are ordered by barycentre sweeps, then placed left to right with gaps;
-* edges run vertically inside their own column and diagonally only in the gaps between
-  layers; back edges leave and enter boxes on the right, via the slot just beside them.
+* forward edges run vertically inside their own column and diagonally only in the gaps
+  between layers;
+* back edges leave and enter boxes on the right (each at its own height and in its own
+  column beside the box when several meet one box) and return along lanes to the right
+  of everything, the shortest loops innermost.
 """
 from __future__ import annotations
 
@@ -65,8 +68,8 @@ def layout_chart(chart: dict, sizes: dict[str, tuple[float, float]], gap_x: floa
                  origin: Point = (24, 24), right_port=None) -> Layout:
     """Place the nodes (``sizes``: id -> (w, h)) and route every edge; see the module docstring.
 
-    ``right_port(node_id, box) -> x`` gives where a back edge meets a box's right side
-    (shape-dependent); by default the box's right edge.
+    ``right_port(node_id, box, y) -> x`` gives where a back edge at height ``y`` meets a
+    box's right side (shape-dependent); by default the box's right edge.
     """
     back = back_edges(chart)
     layer = layers(chart, back)
@@ -77,64 +80,124 @@ def layout_chart(chart: dict, sizes: dict[str, tuple[float, float]], gap_x: floa
     width = {n: sizes[n][0] for n in layer}
     links: list[tuple[str, str]] = []        # element pairs in adjacent layers (upper, lower)
     chains: list[tuple[dict, list[str]]] = []
-    attach: list[tuple[str, str]] = []       # (dummy, node) that must sit just right of node
     for k, e in enumerate(chart["edges"]):
         u, v = e["src"], e["dst"]
         if (u, v) in back:
-            ds = [f"~b{k}.{L}" for L in range(layer[u], layer[v] - 1, -1)]
-            for d, L in zip(ds, range(layer[u], layer[v] - 1, -1)):
-                rows[L].append(d)
-                width[d] = 0.0
-            links += [(ds[i + 1], ds[i]) for i in range(len(ds) - 1)]
-            attach += [(ds[0], u), (ds[-1], v)]
-            chains.append((e, [u] + ds + [v]))
-        else:
-            ds = [f"~f{k}.{L}" for L in range(layer[u] + 1, layer[v])]
-            for d, L in zip(ds, range(layer[u] + 1, layer[v])):
-                rows[L].append(d)
-                width[d] = 0.0
-            seq = [u] + ds + [v]
-            links += list(zip(seq, seq[1:]))
-            chains.append((e, seq))
+            chains.append((e, [u, v]))
+            continue
+        ds = [f"~f{k}.{L}" for L in range(layer[u] + 1, layer[v])]
+        for d, L in zip(ds, range(layer[u] + 1, layer[v])):
+            rows[L].append(d)
+            width[d] = 0.0
+        seq = [u] + ds + [v]
+        links += list(zip(seq, seq[1:]))
+        chains.append((e, seq))
     _order(rows, links)
-    _attach(rows, attach)
     x = _place(rows, links, width, gap_x)
-    _straighten(rows, chains, back, width, gap_x, x)
     # vertical bands
     band_h = [max((sizes[n][1] for n in row if n in sizes), default=0.0) for row in rows]
     top = [origin[1]]
     for h in band_h[:-1]:
         top.append(top[-1] + h + gap_y)
+    bottom = [t + h for t, h in zip(top, band_h)]
     cy = [t + h / 2 for t, h in zip(top, band_h)]
     shift = origin[0] - min(x[n] - width[n] / 2 for row in rows for n in row)
     x = {n: v + shift for n, v in x.items()}
     boxes = {n: (x[n] - sizes[n][0] / 2, cy[layer[n]] - sizes[n][1] / 2, x[n] + sizes[n][0] / 2,
                  cy[layer[n]] + sizes[n][1] / 2) for n in layer}
-    right = right_port or (lambda n, b: b[2])
+    right = right_port or (lambda n, b, y: b[2])
+    port_y, column = _ports(_back_ends(chart, back), boxes, gap_x)
+    lane, track = _loop_lanes(back, layer, rows, x, boxes, bottom, gap_x, gap_y)
     routes = []
     for e, seq in chains:
         u, v = seq[0], seq[-1]
         if (u, v) in back:
-            pts = [(right(u, boxes[u]), cy[layer[u]])]
-            for d in seq[1:-1]:
-                L = int(d.rsplit(".", 1)[1])
-                if d == seq[1]:
-                    pts += [(x[d], cy[L]), (x[d], top[L])]
-                elif d == seq[-2]:
-                    pts += [(x[d], top[L] + band_h[L]), (x[d], cy[L])]
-                else:
-                    pts += [(x[d], top[L] + band_h[L]), (x[d], top[L])]
-            pts.append((right(v, boxes[v]), cy[layer[v]]))
+            y_out, y_in = port_y[(u, v, "out")], port_y[(u, v, "in")]
+            cu, cv = column[(u, v, "out")], column[(u, v, "in")]
+            gu, gv = track[(u, v, "out")], track[(u, v, "in")]
+            pts = [(right(u, boxes[u], y_out), y_out), (cu, y_out), (cu, gu)]
+            if (u, v) in lane:
+                pts += [(lane[(u, v)], gu), (lane[(u, v)], gv)]
+            pts += [(cv, gv), (cv, y_in), (right(v, boxes[v], y_in), y_in)]
         else:
-            pts = [(x[u], boxes[u][3]), (x[u], top[layer[u]] + band_h[layer[u]])]
+            pts = [(x[u], boxes[u][3]), (x[u], bottom[layer[u]])]
             for d in seq[1:-1]:
                 L = int(d.rsplit(".", 1)[1])
-                pts += [(x[d], top[L]), (x[d], top[L] + band_h[L])]
+                pts += [(x[d], top[L]), (x[d], bottom[L])]
             pts += [(x[v], top[layer[v]]), (x[v], boxes[v][1])]
         routes.append((e, _dedupe(pts)))
-    W = max(b[2] for b in boxes.values())
-    W = max([W] + [p[0] for _, pts in routes for p in pts])
-    return Layout(boxes, routes, back, W, top[-1] + band_h[-1])
+    W = max(p[0] for _, pts in routes for p in pts)
+    W = max([W] + [b[2] for b in boxes.values()])
+    return Layout(boxes, routes, back, W, bottom[-1])
+
+
+def _back_ends(chart: dict, back: set[tuple[str, str]]) -> dict[str, list[tuple[str, str, str]]]:
+    """Per node, the back edges that leave ("out") or arrive ("in") there, leaving ones first."""
+    ends: dict[str, list[tuple[str, str, str]]] = {}
+    for e in chart["edges"]:
+        uv = (e["src"], e["dst"])
+        if uv in back:
+            ends.setdefault(uv[0], []).append((*uv, "out"))
+            ends.setdefault(uv[1], []).append((*uv, "in"))
+    for lst in ends.values():
+        lst.sort(key=lambda end: end[2] == "in")
+    return ends
+
+
+def _ports(ends: dict[str, list[tuple[str, str, str]]], boxes: dict[str, Box],
+           gap: float) -> tuple[dict[tuple[str, str, str], float], dict[tuple[str, str, str], float]]:
+    """Where each back-edge end meets its node (height) and the column beside the node it runs in.
+
+    The ends at one node get columns from the nearest outward, leaving ends first; leaving
+    ends (which then go up) take heights from the top, arriving ends (which come from below)
+    from the bottom, so no end's horizontal stretch crosses a nearer end's column.
+    """
+    port_y: dict[tuple[str, str, str], float] = {}
+    column: dict[tuple[str, str, str], float] = {}
+    for node, lst in ends.items():
+        x0, y0, x1, y1 = boxes[node]
+        n = len(lst)
+        step = (y1 - y0) / (n + 1)
+        outs = [end for end in lst if end[2] == "out"]
+        for i, end in enumerate(lst):
+            column[end] = x1 + gap * (i + 1) / (n + 1)
+            port_y[end] = y0 + (i + 1) * step if end[2] == "out" else y0 + (n - (i - len(outs))) * step
+    return port_y, column
+
+
+def _loop_lanes(back, layer, rows, x, boxes, bottom, gap_x: float, gap_y: float):
+    """Orthogonal return paths of back edges.
+
+    A back edge climbs beside its source into the gap above, runs along its own track in
+    that gap, climbs a vertical lane right of every box of the layers it passes (shorter
+    loops innermost), and runs along a track in the gap below its target. A loop between
+    adjacent layers needs no lane: one track in the gap between them. Returns the lane x
+    of each loop that has one and the track height of each end.
+    """
+    def extent(L: int) -> float:
+        return max([boxes[n][2] if n in boxes else x[n] for n in rows[L]], default=0.0)
+
+    lane: dict[tuple[str, str], float] = {}
+    for uv in sorted(back, key=lambda uv: (layer[uv[0]] - layer[uv[1]], layer[uv[0]], uv)):
+        lo, hi = layer[uv[1]], layer[uv[0]]
+        if hi - lo < 2:
+            continue
+        base = max(extent(L) for L in range(lo + 1, hi))
+        overlapping = [lane[o] for o in lane if layer[o[1]] < hi and layer[o[0]] > lo]
+        lane[uv] = max([base] + overlapping) + gap_x
+    requests: dict[int, list[tuple[str, str, str]]] = {}
+    for uv in sorted(back, key=lambda uv: (layer[uv[0]], uv)):
+        requests.setdefault(layer[uv[0]] - 1, []).append((*uv, "out"))
+        if uv in lane:
+            requests.setdefault(layer[uv[1]], []).append((*uv, "in"))
+    track: dict[tuple[str, str, str], float] = {}
+    for gap, ends in requests.items():
+        for k, end in enumerate(ends):
+            track[end] = bottom[gap] + gap_y * (k + 1) / (len(ends) + 1)
+    for uv in back:
+        if uv not in lane:
+            track[(*uv, "in")] = track[(*uv, "out")]
+    return lane, track
 
 
 def _dedupe(pts: list[Point]) -> list[Point]:
@@ -168,17 +231,6 @@ def _sort_by(row: list[str], ref: list[str], nbrs: dict[str, list[str]]) -> None
     row.sort(key=lambda n: keys[n])
 
 
-def _attach(rows: list[list[str]], attach: list[tuple[str, str]]) -> None:
-    """Move each back-edge end slot to just right of its node (after slots already attached there)."""
-    for d, node in attach:
-        row = next(r for r in rows if node in r and d in r)
-        row.remove(d)
-        i = row.index(node) + 1
-        while i < len(row) and any(row[i] == dd and nn == node for dd, nn in attach):
-            i += 1
-        row.insert(i, d)
-
-
 def _place(rows: list[list[str]], links: list[tuple[str, str]], width: dict[str, float], gap: float) -> dict[str, float]:
     """Centre x of every element: packed in order, then pulled toward the linked elements of
     the layer above (down sweeps) or below (up sweeps), ending with a down sweep."""
@@ -199,21 +251,6 @@ def _place(rows: list[list[str]], links: list[tuple[str, str]], width: dict[str,
             want = [_median([x[m] for m in nbrs[n]]) if nbrs.get(n) else x[n] for n in row]
             _pack(row, want, width, gap, x)
     return x
-
-
-def _straighten(rows: list[list[str]], chains, back, width: dict[str, float], gap: float,
-                x: dict[str, float]) -> None:
-    """Line up the slots of each back edge in one vertical lane where the layers leave room."""
-    row_of = {n: r for r in rows for n in r}
-    for e, seq in chains:
-        if (e["src"], e["dst"]) not in back:
-            continue
-        lane = max(x[d] for d in seq[1:-1])
-        for d in seq[1:-1]:
-            row = row_of[d]
-            i = row.index(d)
-            if i + 1 == len(row) or x[row[i + 1]] - width[row[i + 1]] / 2 - gap >= lane:
-                x[d] = lane
 
 
 def _median(xs: list[float]) -> float:

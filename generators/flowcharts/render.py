@@ -60,8 +60,19 @@ def plan(chart: dict, style: dict) -> Plan:
         sizes[n["id"]] = (math.ceil(w), math.ceil(h))
         skew[n["id"]] = sk
 
-    def right_port(nid: str, box) -> float:
-        return box[2] - skew.get(nid, 0.0) / 2
+    kinds = {n["id"]: n["kind"] for n in chart["nodes"]}
+
+    def right_port(nid: str, box, y: float) -> float:
+        """Where the right side of the node's shape is at height ``y``."""
+        x0, y0, x1, y1 = box
+        h, dy = y1 - y0, abs(y - (y0 + y1) / 2)
+        if kinds[nid] == "decision":
+            return (x0 + x1) / 2 + (x1 - x0) / 2 * (1 - dy / (h / 2))
+        if kinds[nid] == "io":
+            return x1 - skew[nid] * (y - y0) / h
+        if kinds[nid] in ("start", "end"):
+            return x1 - h / 2 + math.sqrt(max(0.0, (h / 2) ** 2 - dy ** 2))
+        return x1
 
     layout = layout_chart(chart, sizes, gap_x=style["gap_x"], gap_y=style["gap_y"],
                           origin=(style["margin"], TITLE_BAND + 10), right_port=right_port)
@@ -92,13 +103,13 @@ def _arrow(canvas: Canvas, pts, ink, width: int) -> None:
                          (bx - ux * size + uy * size * 0.5, by - uy * size - ux * size * 0.5)], fill=ink)
 
 
-def _label_candidates(canvas: Canvas, pts, s: str, fnt, siblings: list):
-    """Positions beside the first segments of a route, on its outer side first, nearest the
-    source first; only positions nearer this route than any sibling route (the other arrows
+def _label_candidates(canvas: Canvas, pts, s: str, fnt, siblings: list, segments: int):
+    """Positions beside the first ``segments`` segments of a route, on its outer side first,
+    nearest the source first; only positions nearer this route than any sibling route (the other arrows
     leaving the same decision), so a label never sits in the wedge between two arrows."""
     w, h = _measure(s, fnt)
     for outer in (True, False):
-        for i in range(min(3, len(pts) - 1)):
+        for i in range(min(segments, len(pts) - 1)):
             (ax, ay), (bx, by) = pts[i], pts[i + 1]
             L = math.hypot(bx - ax, by - ay)
             if L < 8:
@@ -146,9 +157,13 @@ def render_flowchart(chart: dict, title: str, style: dict) -> Rendered:
         if not e["label"]:
             continue
         siblings = [q for f, q in lay.routes if f["src"] == e["src"] and f is not e]
-        for size in range(style["label_size"], MIN_TEXT_PX - 1, -1):
+        near = 2 if (e["src"], e["dst"]) in lay.back else 3   # a loop's label stays beside its decision
+        # near the source first, then (crowded charts) anywhere along the arrow; smaller fonts last
+        tries = [(size, reach) for size in range(style["label_size"], MIN_TEXT_PX - 1, -1)
+                 for reach in (near, len(pts))]
+        for size, reach in tries:
             lf = font(bold(style["font"]), size)
-            hit = first_free(canvas, obstacles, _label_candidates(canvas, pts, e["label"], lf, siblings), pad=2)
+            hit = first_free(canvas, obstacles, _label_candidates(canvas, pts, e["label"], lf, siblings, reach), pad=2)
             if hit:
                 canvas.text(hit[0], e["label"], lf, rgb(style["label_color"]), anchor="mm", role="edge")
                 break

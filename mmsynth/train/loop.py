@@ -387,6 +387,12 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
 
     collate = Collator.of(bundle)
     model.train()
+    if progress:
+        mode = f"LoRA r={cfg.lora_r}" if cfg.lora_r else ("projector only" if cfg.projector_only else "full")
+        tqdm.write(f"{bundle.model_type} ({mode}, {n_params:,} trainable parameters) on {device}: "
+                   f"{len(examples)} examples ({sum(e.truncated for e in examples)} truncated to {max_length} "
+                   f"tokens), {total} steps of {cfg.batch_size} x {cfg.grad_accum}"
+                   + (f", resuming after step {step}" if step else ""))
     bar = tqdm(total=total, initial=step, desc="train", unit="step", disable=not progress, dynamic_ncols=True)
     stream = micro_batches(examples, cfg, collate, step * cfg.grad_accum, pin_memory=device.type == "cuda")
     with open(run / METRICS, "a", encoding="utf-8") as log:

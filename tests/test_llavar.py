@@ -219,6 +219,8 @@ def test_parse_turns_handles_numbering_markdown_and_continuations():
     assert parse_turns(reply) == [("What is the title?", 'It says "Hello".'),
                                   ("Where?", "On the door, near the top.")]
     assert parse_turns(FRENCH_REPLY)[1] == ("What is written on the second sign?", "Palais du LOUVRE")
+    thinking = "<think>\nQuestion: draft?\nAnswer: draft.\n</think>\nQuestion: Real?\nAnswer: Yes."
+    assert parse_turns(thinking) == [("Real?", "Yes.")]
 
 
 def test_claims_and_support():
@@ -292,3 +294,20 @@ def test_phone_photos_are_stored_upright(tmp_path):
     fam = {f.name: f for f in create("ocr.grounded").families}
     assert fam["ocr.price_of"].solve(grounded["source"], name="Coffee").answer == "$2.50"
     assert validate_corpus(tmp_path / "c", progress=False).failures == 0
+
+
+@pytest.mark.slow  # OCRs 8 rendered documents on the CPU
+def test_llavar_over_a_textrich_corpus_reads_its_ground_truth(cache, tmp_path):
+    from collections import Counter
+    from generators.textrich.solvers import reading_order
+    corpus = tmp_path / "docs"
+    assert main(["generate", "-g", "textrich.*", "-n", "8", "-o", str(corpus), "-q", "--workers", "1"]) == 0
+    out = tmp_path / "llavar"
+    assert main(["llavar", str(corpus), "-o", str(out), "--ocr-cache", cache, "--cpu", "-q"]) == 0
+    truth = {f"docs/{r['images'][0]}": [w["text"] for ln in reading_order(r["source"]) for w in ln["words"]]
+             for f in sorted((corpus / "data").glob("*.jsonl")) for r in map(json.loads, f.read_text().splitlines())}
+    read = {r["source"]["image"]: r["qa"][0]["answer"].split() for r in records(out) if r["generator"] == "ocr.read_text"}
+    assert set(read) == set(truth)
+    matched = sum(sum((Counter(truth[k]) & Counter(read[k])).values()) for k in truth)
+    assert matched / sum(len(v) for v in truth.values()) >= 0.75
+    assert validate_corpus(out, progress=False).failures == 0

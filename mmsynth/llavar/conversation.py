@@ -17,6 +17,7 @@ TURN = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:\*\*)?(question|answer|q|a)(?:\*\*)?\s
 OCR_MENTION = re.compile(r"\bOCR\b|optical character|text recogni[sz]|recogni[sz]ed text", re.I)
 READING_QUESTION = re.compile(r"\b(say|says|written|write|read|reads|text|title|name|named|called|word|words|"
                               r"label|heading|spell)\b", re.I)
+THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.S)  # reasoning models' scratchpad, never turns
 SHORT_ANSWER_WORDS = 8
 
 
@@ -43,10 +44,10 @@ def build_messages(src: dict, caption: str | None = None) -> list[dict]:
 
 def parse_turns(reply: str) -> list[tuple[str, str]]:
     """``Question:``/``Answer:`` pairs from a reply; lines between belong to the open part;
-    a question without an answer, or text before the first question, is ignored."""
+    a question without an answer, text before the first question and ``<think>`` blocks are ignored."""
     turns: list[list[str]] = []
     part = None
-    for raw in reply.splitlines():
+    for raw in THINKING.sub("", reply).splitlines():
         m = TURN.match(raw)
         if m:
             part = "q" if m.group(1).lower() in ("question", "q") else "a"

@@ -121,22 +121,24 @@ def _edge_blocks(canvas: Canvas, a, b, lines: list[str], fonts: list[ImageFont.F
 
 def _on_road_blocks(canvas: Canvas, a, b, lines: list[str], fonts):
     """Fallback positions: the label centred on the road itself, on a plate that interrupts the line."""
-    for t in (0.5, 0.42, 0.58, 0.34, 0.66):
+    for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73):
         c = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
         yield next(_edge_blocks(canvas, c, c, lines, fonts, 0.0, offset=False))
 
 
-def _place_road(canvas: Canvas, obstacles: Obstacles, road: dict, a, b, style: dict, ink) -> None:
-    """Beside the road if there is room anywhere along it; else on a plate on the road."""
+def _place_road(canvas: Canvas, obstacles: Obstacles, water: list, road: dict, a, b, style: dict, ink) -> None:
+    """Beside the road if there is room anywhere along it; else on a plate on the road (over
+    the river if nowhere else: an opaque plate reads clearly over water)."""
     lines = [road["name"], f"{road['km']} km"]
     others = Obstacles(obstacles.boxes, [s for s in obstacles.segments if s != (a, b)])
+    dry = Obstacles(others.boxes, [s for s in others.segments if s not in water])
     for size in _sizes(style["road_size"]):
         fonts = [font(bold(style["font"]), size), font(style["font"], size)]
-        beside = ((False, c) for extra in (0, 10) for c in _edge_blocks(canvas, a, b, lines, fonts, extra))
-        plates = ((True, c) for c in _on_road_blocks(canvas, a, b, lines, fonts))
-        for plate, (anchors, block) in itertools.chain(beside, plates):
+        beside = ((obstacles, False, c) for extra in (0, 10) for c in _edge_blocks(canvas, a, b, lines, fonts, extra))
+        plates = ((clear, True, c) for clear in (others, dry) for c in _on_road_blocks(canvas, a, b, lines, fonts))
+        for clear, plate, (anchors, block) in itertools.chain(beside, plates):
             room = (block[0] - 4, block[1] - 3, block[2] + 4, block[3] + 3) if plate else block
-            if canvas.fits(room, 2) and (others if plate else obstacles).clear(room, 3):
+            if canvas.fits(room, 2) and clear.clear(room, 3):
                 if plate:
                     canvas.draw.rectangle(room, fill=tuple(style["land"]), outline=ink, width=1)
                 for s, f, c in zip(lines, fonts, anchors):
@@ -183,8 +185,10 @@ def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
         d.ellipse(lb, fill=WATER, outline=WATER_EDGE, width=2)
         obstacles.boxes.append(lb)
     rivers_px = [[frame(*p) for p in r["points"]] for r in spec["rivers"]]
+    water: list = []
     for line in rivers_px:
         d.line(line, fill=WATER, width=style["river_width"], joint="curve")
+        water += list(zip(line, line[1:]))
         obstacles.segments += list(zip(line, line[1:]))
     pos = {t["name"]: frame(t["x"], t["y"]) for t in spec["towns"]}
     rw = style["road_width"]
@@ -218,7 +222,7 @@ def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
     # roads that failed before first, then the shortest: they have the least room beside them
     rank = {name: i for i, name in enumerate(reversed(first))}
     for r in sorted(spec["roads"], key=lambda r: (-rank.get(r["name"], -1), math.dist(pos[r["a"]], pos[r["b"]]))):
-        _place_road(canvas, obstacles, r, pos[r["a"]], pos[r["b"]], style, ink)
+        _place_road(canvas, obstacles, water, r, pos[r["a"]], pos[r["b"]], style, ink)
     for r, line in zip(spec["rivers"], rivers_px):
         _place_optional(canvas, obstacles, r["name"], line[1:-1:2], style, WATER_EDGE)
     for lake in spec["lakes"]:

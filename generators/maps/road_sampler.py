@@ -52,7 +52,7 @@ def in_lake(p: tuple[float, float], lake: dict, grow: float = 0.0) -> bool:
     return ((p[0] - lake["cx"]) / (lake["rx"] + grow)) ** 2 + ((p[1] - lake["cy"]) / (lake["ry"] + grow)) ** 2 <= 1.0
 
 
-def segment_hits_lake(a, b, lake: dict, grow: float = 2.0) -> bool:
+def segment_hits_lake(a, b, lake: dict, grow: float = 5.0) -> bool:
     return any(in_lake((a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])), lake, grow)
                for t in np.linspace(0, 1, 41))
 

@@ -137,6 +137,7 @@ def _check_layout(spec, style, rendered):
     size = rendered.images[0].size
     assert all(box_inside(t.box, (0, 0, *size)) for t in texts)
     swings = [s[3] for s in lay.swings]
+    assert not any(boxes_intersect(a, b) for i, a in enumerate(swings) for b in swings[i + 1:]), "doors collide"
     in_rooms = [t for t in texts if t.role in ("room", "dimension")]
     assert len(in_rooms) == 2 * len(spec["rooms"])
     for name_text, size_text in zip(in_rooms[::2], in_rooms[1::2]):

@@ -84,6 +84,29 @@ def window_count(spec: dict, name: str) -> int:
     return sum(w["room"] == name for w in spec["windows"])
 
 
+def door_ends(spec: dict, door: dict) -> tuple[tuple[float, float], tuple[float, float], tuple[int, int]]:
+    """A door's hinge and closing end (metres) and the unit direction it opens towards (into rooms[1])."""
+    into = room(spec, door["rooms"][1])
+    if door["axis"] == "v":
+        return (door["at"], door["from"]), (door["at"], door["to"]), (1 if into["x"] >= door["at"] else -1, 0)
+    return (door["from"], door["at"]), (door["to"], door["at"]), (0, 1 if into["y"] >= door["at"] else -1)
+
+
+def entrance_ends(spec: dict) -> tuple[tuple[float, float], tuple[float, float], tuple[int, int]]:
+    """The entrance's hinge and closing end (metres) and the inward direction."""
+    e, fw, fh = spec["entrance"], spec["footprint"]["w"], spec["footprint"]["h"]
+    return {"top": ((e["from"], 0), (e["to"], 0), (0, 1)), "bottom": ((e["from"], fh), (e["to"], fh), (0, -1)),
+            "left": ((0, e["from"]), (0, e["to"]), (1, 0)), "right": ((fw, e["from"]), (fw, e["to"]), (-1, 0))}[e["side"]]
+
+
+def swing_box(hinge: tuple[float, float], end: tuple[float, float], inward: tuple[int, int]) -> tuple[float, ...]:
+    """The square a door sweeps when it opens (in the units of its ends)."""
+    r = abs(end[0] - hinge[0]) + abs(end[1] - hinge[1])
+    leaf = (hinge[0] + inward[0] * r, hinge[1] + inward[1] * r)
+    xs, ys = (hinge[0], end[0], leaf[0]), (hinge[1], end[1], leaf[1])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def direction(spec: dict, a: str, b: str) -> str | None:
     """The compass direction of room ``a`` as seen from room ``b``, or None when it is not clear-cut.
 

@@ -15,7 +15,7 @@ from mmsynth.generator import Rendered
 from mmsynth.rand import pick, randint
 from mmsynth.record import format_number
 
-from generators.floorplans.plan import AXES, area, room, size_text
+from generators.floorplans.plan import AXES, area, door_ends, entrance_ends, size_text, swing_box
 from generators.graphs.geometry import Box, boxes_intersect, box_inside, grow
 from generators.graphs.style import draw_arrowhead, legible_font, min_legible_size, snap, text_size, tint
 
@@ -80,17 +80,10 @@ def _try_layout(spec: dict, style: dict, scale: float) -> PlanLayout | None:
         x0, y0 = px(r["x"], r["y"])
         rooms[r["name"]] = (x0, y0, x0 + r["w"] * scale, y0 + r["h"] * scale)
     lay = PlanLayout(scale, rooms)
-    for d in spec["doors"]:
-        into = room(spec, d["rooms"][1])
-        if d["axis"] == "v":
-            sign = 1 if into["x"] >= d["at"] else -1
-            lay.swings.append(_swing(px(d["at"], d["from"]), px(d["at"], d["to"]), (sign, 0)))
-        else:
-            sign = 1 if into["y"] >= d["at"] else -1
-            lay.swings.append(_swing(px(d["from"], d["at"]), px(d["to"], d["at"]), (0, sign)))
-    e = spec["entrance"]
-    a, b, inward = _entrance_ends(spec, e)
-    lay.swings.append(_swing(px(*a), px(*b), inward))
+    for hinge, end, inward in [door_ends(spec, d) for d in spec["doors"]] + [entrance_ends(spec)]:
+        lay.swings.append((px(*hinge), abs(end[0] - hinge[0] + end[1] - hinge[1]) * scale, inward,
+                           swing_box(px(*hinge), px(*end), inward)))
+    a, b, inward = entrance_ends(spec)
     fw, fh = spec["footprint"]["w"], spec["footprint"]["h"]
     lay.width, lay.height = int(2 * MARGIN_X + fw * scale + 1), int(2 * MARGIN_Y + fh * scale + 1)
     blocked = [grow(s[3], 3) for s in lay.swings]
@@ -102,21 +95,6 @@ def _try_layout(spec: dict, style: dict, scale: float) -> PlanLayout | None:
     _place_entrance_label(lay, spec, px(*a), px(*b), inward, style)
     _place_compass(lay, spec, style)
     return lay
-
-
-def _entrance_ends(spec: dict, e: dict) -> tuple[tuple[float, float], tuple[float, float], tuple[int, int]]:
-    """The entrance's two ends in metres and the inward unit direction."""
-    fw, fh = spec["footprint"]["w"], spec["footprint"]["h"]
-    return {"top": ((e["from"], 0), (e["to"], 0), (0, 1)), "bottom": ((e["from"], fh), (e["to"], fh), (0, -1)),
-            "left": ((0, e["from"]), (0, e["to"]), (1, 0)), "right": ((fw, e["from"]), (fw, e["to"]), (-1, 0))}[e["side"]]
-
-
-def _swing(a: tuple[float, float], b: tuple[float, float], inward: tuple[int, int]):
-    """A door hinged at ``a`` closing to ``b``, opening towards ``inward``: hinge, radius, direction, box."""
-    r = abs(b[0] - a[0]) + abs(b[1] - a[1])
-    leaf_end = (a[0] + inward[0] * r, a[1] + inward[1] * r)
-    xs, ys = (a[0], b[0], leaf_end[0]), (a[1], b[1], leaf_end[1])
-    return a, r, inward, (min(xs), min(ys), max(xs), max(ys))
 
 
 def _place_room_label(spec: dict, name: str, box: Box, style: dict, blocked: list[Box]) -> list[TextSpot] | None:

@@ -17,6 +17,8 @@ import yaml
 from mmsynth.rand import pick, randint, uniform, weighted
 
 from generators.floorplans.partition import Rect, exterior_sides, shared_wall, split_footprint
+from generators.floorplans.plan import door_ends, entrance_ends, swing_box
+from generators.graphs.geometry import boxes_intersect
 
 MIN_DOOR_WALL = 15   # dm of shared wall needed for a door (door plus margins)
 MAX_ATTEMPTS = 500   # plans tried before rooms.yaml is judged impossible (a handful suffice in practice)
@@ -70,18 +72,26 @@ def _try_plan(rng: np.random.Generator, kind: str, cfg: dict) -> dict | None:
     hub_sides = [s for s in exterior_sides(rect_of[hub], w, h) if s[2] - s[1] >= MIN_DOOR_WALL]
     if not nx.is_connected(eligible) or not hub_sides:
         return None
-    door_pairs = _door_pairs(rng, eligible, hub, type_of)
-    doors = [_door(rng, a, b, walls[(a, b)] if (a, b) in walls else walls[(b, a)]) for a, b in door_pairs]
-    side = pick(rng, hub_sides)
-    ew = randint(rng, 9, 11)
-    at = randint(rng, side[1] + 3, side[2] - 3 - ew)
-    entrance = {"room": hub, "side": side[0], "from": at / 10, "to": (at + ew) / 10}
-    windows = _windows(rng, names, rect_of, type_of, w, h, entrance)
     rooms = [{"name": n, "type": type_of[n], "x": r[0] / 10, "y": r[1] / 10, "w": r[2] / 10, "h": r[3] / 10}
              for n, r in rect_of.items()]
-    return {"kind": kind, "footprint": {"w": w / 10, "h": h / 10},
-            "north": weighted(rng, list(NORTHS), [0.55, 0.15, 0.15, 0.15]),
-            "rooms": rooms, "doors": doors, "entrance": entrance, "windows": windows}
+    spec = {"kind": kind, "footprint": {"w": w / 10, "h": h / 10},
+            "north": weighted(rng, list(NORTHS), [0.55, 0.15, 0.15, 0.15]), "rooms": rooms, "doors": []}
+    swept: list[tuple[float, ...]] = []
+    for a, b in _door_pairs(rng, eligible, hub, type_of):
+        wall = walls[(a, b)] if (a, b) in walls else walls[(b, a)]
+        door = _clear_door(rng, swept, lambda lo, hi: _door(a, b, wall, lo, hi), wall[2:], 8, 9,
+                           lambda d: door_ends(spec, d))
+        if door is None:
+            return None
+        spec["doors"].append(door)
+    side = pick(rng, hub_sides)
+    spec["entrance"] = _clear_door(rng, swept, lambda lo, hi: {"room": hub, "side": side[0], "from": lo / 10,
+                                                                  "to": hi / 10},
+                                   side[1:], 9, 11, lambda e: entrance_ends({**spec, "entrance": e}))
+    if spec["entrance"] is None:
+        return None
+    spec["windows"] = _windows(rng, names, rect_of, type_of, w, h, spec["entrance"])
+    return spec
 
 
 def _room_types(rng: np.random.Generator, cfg: dict, n: int) -> list[str] | None:
@@ -121,11 +131,24 @@ def _door_pairs(rng: np.random.Generator, eligible: nx.Graph, hub: str, type_of:
     return pairs + added[:MAX_EXTRA_DOORS]
 
 
-def _door(rng: np.random.Generator, a: str, b: str, wall: tuple[str, int, int, int]) -> dict:
-    axis, pos, s, e = wall
-    width = randint(rng, 8, 9)
-    start = randint(rng, s + 3, e - 3 - width)
-    return {"rooms": [a, b], "axis": axis, "at": pos / 10, "from": start / 10, "to": (start + width) / 10}
+def _door(a: str, b: str, wall: tuple[str, int, int, int], lo: int, hi: int) -> dict:
+    """The door from ``a`` into ``b`` spanning ``lo``-``hi`` dm along their shared ``wall``."""
+    return {"rooms": [a, b], "axis": wall[0], "at": wall[1] / 10, "from": lo / 10, "to": hi / 10}
+
+
+def _clear_door(rng: np.random.Generator, swept: list, make, span: tuple[int, int], wmin: int, wmax: int,
+                ends) -> dict | None:
+    """A door of ``wmin``-``wmax`` dm placed along ``span`` (0.3 m from its ends) whose swing misses
+    every swing in ``swept`` (which it joins); None when ten tries find no such place."""
+    for _ in range(10):
+        width = randint(rng, wmin, wmax)
+        start = randint(rng, span[0] + 3, span[1] - 3 - width)
+        door = make(start, start + width)
+        box = swing_box(*ends(door))
+        if not any(boxes_intersect(box, other) for other in swept):
+            swept.append(box)
+            return door
+    return None
 
 
 def _windows(rng: np.random.Generator, names: list[str], rect_of: dict[str, Rect], type_of: dict,

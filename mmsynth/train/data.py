@@ -154,9 +154,12 @@ def iter_sources(data: str | Path) -> Iterator[Source]:
         yield Source(rec["id"], root, list(rec["images"]), rec["conversations"], f"data/{shard}:{line}")
 
 
-def load_sources(data: str | Path) -> list[Source]:
-    """Every conversation of DATA; images that do not exist are an error naming the first one."""
-    sources = list(iter_sources(data))
+def load_sources(data: str | Path, progress: bool = False) -> list[Source]:
+    """Every conversation of DATA; images that do not exist or do not open are an error naming
+    the first one."""
+    from tqdm import tqdm
+
+    sources = list(tqdm(iter_sources(data), desc="read", unit="rec", disable=not progress, leave=False))
     if not sources:
         raise UserError(f"{data}: no records to train on")
     missing = [(s, p) for s in sources for p in s.images if not (s.root / p).is_file()]
@@ -164,7 +167,7 @@ def load_sources(data: str | Path) -> list[Source]:
         s, p = missing[0]
         raise UserError(f"{data}: {len(missing)} image file(s) are missing (first: {p}, used by {s.id} "
                         f"at {s.where}); nothing was trained")
-    for s in sources:
+    for s in tqdm(sources, desc="check images", unit="rec", disable=not progress, leave=False):
         for p in s.images:
             if not readable_image(s.root / p):
                 raise UserError(f"{data}: {p} (used by {s.id} at {s.where}) is not a readable image; "
@@ -299,8 +302,11 @@ class Encoder:
         return Example(ex_id, ids, labels, paths, qformer_text, truncated)
 
 
-def encode_all(sources: list[Source], encoder: Encoder) -> list[Example]:
-    return [ex for s in sources for ex in encoder.examples(s)]
+def encode_all(sources: list[Source], encoder: Encoder, progress: bool = False) -> list[Example]:
+    from tqdm import tqdm
+
+    return [ex for s in tqdm(sources, desc="tokenize", unit="rec", disable=not progress, leave=False)
+            for ex in encoder.examples(s)]
 
 
 # --- batching -------------------------------------------------------------------------

@@ -352,14 +352,14 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
         raise UserError("--batch-size, --grad-accum and --save-every must be >= 1, --lora-r >= 0")
     if cfg.projector_only and cfg.lora_r:
         raise UserError("--projector-only trains the projector alone: use it with --lora-r 0")
-    sources = load_sources(cfg.data)
+    sources = load_sources(cfg.data, progress)
     run, previous = open_run(cfg, resume)
     device = pick_device(cfg.device)
     torch.manual_seed(cfg.seed)
     bundle = load_bundle(cfg, run, corpus_texts(sources), device)
     max_length = cfg.max_length or min(2048, int(getattr(bundle.model.config.get_text_config(),
                                                          "max_position_embeddings", 2048)))
-    examples = encode_all(sources, Encoder(bundle, max_length))
+    examples = encode_all(sources, Encoder(bundle, max_length), progress)
     model = prepare_model(bundle, cfg, device)
 
     micro_per_epoch = math.ceil(len(examples) / cfg.batch_size)

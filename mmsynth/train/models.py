@@ -10,7 +10,7 @@ same code path as the user's real weights.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -29,6 +29,7 @@ class Bundle:
     processor: Any
     model_type: str          # config.model_type: llava, llava_next or instructblip
     source: str              # a preset name or the checkpoint folder it came from
+    _count_by_size: dict = field(default_factory=dict, repr=False)
 
     @property
     def family(self) -> str:
@@ -52,16 +53,19 @@ class Bundle:
             v = cfg.vision_config
             n = (v.image_size // v.patch_size) ** 2 + (1 if cfg.vision_feature_select_strategy == "full" else 0)
             return [n] * len(images)
-        # LLaVA-NeXT: the count depends on each image's size (any-resolution tiling); the
-        # checkpoint's own processor knows it, so ask it.
+        # LLaVA-NeXT: the count depends on the image's size alone (any-resolution tiling); the
+        # checkpoint's own processor knows it, asked once per size on a blank image.
         from PIL import Image
 
         counts = []
         for p in images:
             with Image.open(p) as im:
-                ids = self.processor(text=self.processor.image_token, images=[im.convert("RGB")],
+                size = im.size
+            if size not in self._count_by_size:
+                ids = self.processor(text=self.processor.image_token, images=[Image.new("RGB", size)],
                                      return_tensors="pt")["input_ids"]
-            counts.append(int((ids == self.image_token_id).sum()))
+                self._count_by_size[size] = int((ids == self.image_token_id).sum())
+            counts.append(self._count_by_size[size])
         return counts
 
 

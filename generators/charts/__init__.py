@@ -59,46 +59,25 @@ class CategoryChart(ChartStyle):
         return render_category(spec, style)
 
 
-@register("chart.bar")
-class BarChart(CategoryChart):
-    """Vertical bar charts of one themed series, values printed or read off the axis."""
-    kind = "bar"
-    families = load_families(QUESTIONS, Q, only=SINGLE)
+def category_chart(name: str, cls_name: str, kind: str, families: list[str], doc: str) -> type[CategoryChart]:
+    """Register one kind of category chart: its sampler/renderer switch and its question families."""
+    cls = type(cls_name, (CategoryChart,), {"__doc__": doc, "__module__": __name__, "__qualname__": cls_name,
+                                            "kind": kind, "families": load_families(QUESTIONS, Q, only=families)})
+    return register(name)(cls)
 
 
-@register("chart.hbar")
-class HorizontalBarChart(CategoryChart):
-    """Horizontal bar charts of one themed series, values printed or read off the axis."""
-    kind = "hbar"
-    families = load_families(QUESTIONS, Q, only=SINGLE)
-
-
-@register("chart.grouped_bar")
-class GroupedBarChart(CategoryChart):
-    """Grouped bar charts: several series side by side per category, with a legend."""
-    kind = "grouped_bar"
-    families = load_families(QUESTIONS, Q, only=MULTI + TOTALS)
-
-
-@register("chart.stacked_bar")
-class StackedBarChart(CategoryChart):
-    """Stacked bar charts: series stacked per category, totals on the axis, with a legend."""
-    kind = "stacked_bar"
-    families = load_families(QUESTIONS, Q, only=MULTI + TOTALS)
-
-
-@register("chart.line")
-class LineChart(CategoryChart):
-    """Multi-series line charts over time (months, quarters, years, days) with a legend."""
-    kind = "line"
-    families = load_families(QUESTIONS, Q, only=MULTI + TIME)
-
-
-@register("chart.area")
-class AreaChart(CategoryChart):
-    """Stacked area charts over time with a legend."""
-    kind = "area"
-    families = load_families(QUESTIONS, Q, only=MULTI + TOTALS + TIME)
+BarChart = category_chart("chart.bar", "BarChart", "bar", SINGLE,
+                          "Vertical bar charts of one themed series, values printed or read off the axis.")
+HorizontalBarChart = category_chart("chart.hbar", "HorizontalBarChart", "hbar", SINGLE,
+                                    "Horizontal bar charts of one themed series, values printed or read off the axis.")
+GroupedBarChart = category_chart("chart.grouped_bar", "GroupedBarChart", "grouped_bar", MULTI + TOTALS,
+                                 "Grouped bar charts: several series side by side per category, with a legend.")
+StackedBarChart = category_chart("chart.stacked_bar", "StackedBarChart", "stacked_bar", MULTI + TOTALS,
+                                 "Stacked bar charts: series stacked per category, totals on the axis, with a legend.")
+LineChart = category_chart("chart.line", "LineChart", "line", MULTI + TIME,
+                           "Multi-series line charts over time (months, quarters, years, days) with a legend.")
+AreaChart = category_chart("chart.area", "AreaChart", "area", MULTI + TOTALS + TIME,
+                           "Stacked area charts over time with a legend.")
 
 
 @register("chart.pie")

@@ -248,6 +248,31 @@ def _legible(name: str, seed: int, index: int) -> None:
             assert float(qa["answer"]) in grid or float(qa["answer"]) - spec["axis"]["min"] in grid
 
 
+def _values_readable(name: str, seed: int, index: int) -> None:
+    """Every value is printed when the spec says annotated, else it sits on the axis's half-step grid."""
+    rec, sample = record_of(name, seed, index)
+    spec = rec["source"]
+    if spec["kind"] == "scatter":
+        return
+    shown = [t.text for t in sample.texts]
+    for s in spec["series"]:
+        for v in s["values"]:
+            if spec["annotated"] and spec["axis"] is None:
+                assert any(f"({v}%)" in t for t in shown), (v, shown)
+            elif spec["annotated"]:
+                assert value_label(v) in shown, (v, shown)
+            elif spec["axis"] is not None:  # (an unlabelled pie asks for no values at all)
+                steps = (v - spec["axis"]["min"]) / (spec["axis"]["step"] / 2)
+                assert abs(steps - round(steps)) < 1e-9, (v, spec["axis"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from([c for c in CHARTS if c != "chart.scatter"]), seed=st.integers(0, 10_000),
+       index=st.integers(0, 10_000))
+def test_property_values_printed_or_on_the_grid(name, seed, index):
+    _values_readable(name, seed, index)
+
+
 @settings(max_examples=80, deadline=None)
 @given(name=st.sampled_from(CHARTS), seed=st.integers(0, 10_000), index=st.integers(0, 10_000))
 def test_property_legible_over_seeds(name, seed, index):

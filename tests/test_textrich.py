@@ -171,3 +171,17 @@ def test_tilted_words_may_not_touch_each_other():
     flat = layout.make_line("2 FOR 1", 300, 60, "sans-bold", 18, (0, 0, 0), "badge", "center", 0)
     assert not page.fits(steep) and page.fits(flat)
     assert find_overlaps(create("textrich.product_label").make(7, 7).texts) == []  # once a steep '2 FOR 1'
+
+
+def test_two_column_menus_skip_order_questions():
+    samples = [create("textrich.menu").make(3, i) for i in range(40)]
+    spec = next(s.source for s in samples if s.source["columns"] == 2)
+    left = [ln for ln in spec["lines"] if ln["role"] == "section" and ln["box"][0] < spec["width"] / 2]
+    right = [ln for ln in spec["lines"] if ln["role"] == "section" and ln["box"][0] > spec["width"] / 2]
+    assert len(left) == len(right) == 1 and left[0]["box"][1] == right[0]["box"][1]  # side by side
+    for name in ("textrich.read_all", "textrich.item_at"):
+        with pytest.raises(NotApplicable):
+            FAM[name].solve(spec, **({"ordinal": "first"} if name == "textrich.item_at" else {}))
+    assert FAM["textrich.count_items"].solve(spec).answer == len(spec["items"])
+    asked = {q["family"] for s in samples if s.source["columns"] == 2 for q in s.qa}
+    assert not asked & {"textrich.read_all", "textrich.item_at"}

@@ -16,10 +16,10 @@ from mmsynth.rand import pick, pick_n, randint, uniform
 
 def _facts(doc: str, title: str, title_phrase: str, noun: tuple[str, str] = ("item", "items"),
            items: list[dict] | None = None, value_kind: str | None = None, currency: str | None = None,
-           fields: dict | None = None, date: str | None = None) -> dict:
+           fields: dict | None = None, date: str | None = None, columns: int = 1) -> dict:
     return {"doc": doc, "title": title, "title_phrase": title_phrase, "item_noun": list(noun),
             "items": items or [], "value_kind": value_kind, "currency": currency,
-            "fields": fields or {}, "date": date}
+            "fields": fields or {}, "date": date, "columns": columns}
 
 
 def _finish(kind: str, page: Page, height: float, facts: dict) -> dict:
@@ -60,29 +60,40 @@ def _rule(page: Page, flow: Flow, color: tuple) -> None:
 
 
 def menu(rng: np.random.Generator) -> dict:
+    """One column of sections, or (wide menus with two sections) two columns side by side."""
     v = vocab()
     th = theme(rng)
-    page = Page(randint(rng, 460, 640), PROVISIONAL_HEIGHT, background(rng, th))
+    sections = pick_n(rng, list(v["menu_sections"]), randint(rng, 1, 2))
+    two_columns = len(sections) == 2 and rng.random() < 0.5
+    page = Page(randint(rng, 640, 760) if two_columns else randint(rng, 460, 640), PROVISIONAL_HEIGHT,
+                background(rng, th))
     fam, head = pick(rng, FAMILIES), pick(rng, ["serif", "stix", "sans"])
     size = randint(rng, 15, 19)
     cur = pick(rng, v["currencies"])
     flow = Flow(page, randint(rng, 24, 40), randint(rng, 20, 34))
     name = pick(rng, v["restaurants"])
     flow.line(name, bold(head), randint(rng, 28, 38), th["accent"], "title", "center", gap=0.8)
-    items = []
-    for section in pick_n(rng, list(v["menu_sections"]), randint(rng, 1, 2)):
-        flow.line(section.upper(), bold(fam), size + 2, th["accent"], "section", "left", gap=0.5)
+    items, columns = [], [flow]
+    if two_columns:
+        mid, gutter = page.width / 2, 24
+        columns = [Flow(page, flow.margin, int(flow.y), x1=mid - gutter), Flow(page, flow.margin, int(flow.y),
+                                                                           x0=mid + gutter)]
+    for k, section in enumerate(sections):
+        col = columns[k % len(columns)]
+        col.line(section.upper(), bold(fam), size + 2, th["accent"], "section", "left", gap=0.5)
         dishes = v["menu_sections"][section]
         for dish in pick_n(rng, list(dishes), randint(rng, 2, 4)):
             it = {"name": dish, "value": price(rng, *dishes[dish], cents=False)}
             items.append(it)
-            flow.row(dish, money(it["value"], cur, cents=False), fam, size, th["text"], "item")
-        flow.skip(size * 0.6)
+            col.row(dish, money(it["value"], cur, cents=False), fam, size, th["text"], "item")
+        col.skip(size * 0.6)
+    flow.y = max(c.y for c in columns)
     flow.line(pick(rng, v["menu_footers"]), fam + "-italic" if fam in ("sans", "serif") else fam,
               size - 2, th["text"], "footer", "center")
     page.shape("rect", box=[8, 8, page.width - 8, int(flow.y + flow.margin) - 8], outline=list(th["accent"]),
                width=2, radius=6)
-    facts = _facts("menu", name, "the name of the restaurant", ("dish", "dishes"), items, "price", cur)
+    facts = _facts("menu", name, "the name of the restaurant", ("dish", "dishes"), items, "price", cur,
+                   columns=len(columns))
     return _finish("menu", page, flow.y + flow.margin, facts)
 
 

@@ -113,24 +113,26 @@ class Page:
 
 
 class Flow:
-    """Places lines top to bottom between side margins, advancing a cursor."""
+    """Places lines top to bottom in a column (between the side margins, or between ``x0`` and
+    ``x1`` for one column of several), advancing a cursor."""
 
-    def __init__(self, page: Page, margin: int, top: int):
+    def __init__(self, page: Page, margin: int, top: int, x0: float | None = None, x1: float | None = None):
         self.page = page
         self.margin = margin
         self.y = float(top)
+        self.x0 = margin if x0 is None else x0
+        self.x1 = page.width - margin if x1 is None else x1
 
     @property
     def inner_width(self) -> float:
-        return self.page.width - 2 * self.margin
+        return self.x1 - self.x0
 
     def line(self, text: str, family: str, size: int, color: RGB, role: str, align: str = "left",
              key: str | None = None, gap: float = 0.35, angle: float = 0.0, indent: float = 0) -> dict:
         """One line under the previous ones (shrunk to fit the width; a rotated line whose
         box would overlap is laid flat)."""
         size = fit_size(text, family, size, self.inner_width - indent)
-        x = {"left": self.margin + indent, "center": self.page.width / 2,
-             "right": self.page.width - self.margin}[align]
+        x = {"left": self.x0 + indent, "center": (self.x0 + self.x1) / 2, "right": self.x1}[align]
         line = make_line(text, x, 0, family, size, color, role, align, angle, key)
         line = shift_line(line, 0, self.y - line["box"][1])
         if angle and not self.page.fits(line):
@@ -141,14 +143,14 @@ class Flow:
 
     def row(self, left: str, right: str, family: str, size: int, color: RGB, role: str,
             key: str | None = None, gap: float = 0.35) -> tuple[dict, dict]:
-        """A label at the left margin and a value at the right margin on one baseline."""
+        """A label at the column's left edge and a value at its right edge on one baseline."""
         room = self.inner_width - text_width(right, family, size) - 2 * size
         size = min(size, fit_size(left, family, size, room))
         ascent = font(family, size).getmetrics()[0]
         baseline = self.y + ascent
-        a = self.page.add(make_line(left, self.margin, baseline, family, size, color, role, "left", key=key))
-        b = self.page.add(make_line(right, self.page.width - self.margin, baseline, family, size, color,
-                                    role + "_value", "right", key=key))
+        a = self.page.add(make_line(left, self.x0, baseline, family, size, color, role, "left", key=key))
+        b = self.page.add(make_line(right, self.x1, baseline, family, size, color, role + "_value", "right",
+                                    key=key))
         self.y = max(a["box"][3], b["box"][3], baseline) + gap * size
         return a, b
 

@@ -42,8 +42,15 @@ def _title(spec: dict) -> Solution:
                     fields={"title_phrase": spec["title_phrase"], **_doc_fields(spec)})
 
 
+def _single_column(spec: dict) -> None:
+    """Orders ('the third dish', 'all text in reading order') are ambiguous across columns."""
+    if spec.get("columns", 1) > 1:
+        raise NotApplicable("several columns: no single reading order")
+
+
 @Q.solve("textrich.read_all")
 def _read_all(spec: dict) -> Solution:
+    _single_column(spec)
     return Solution("\n".join(ln["text"] for ln in reading_order(spec)), fields=_doc_fields(spec))
 
 
@@ -70,6 +77,7 @@ def _count_items(spec: dict) -> Solution:
 
 @Q.bind("textrich.item_at")
 def _bind_item_at(spec: dict, rng: np.random.Generator) -> dict:
+    _single_column(spec)
     n = len(_require_items(spec, at_least=2))
     k = randint(rng, 0, min(n, len(ORDINALS)) - 1)
     return {"ordinal": "last" if k == n - 1 and rng.random() < 0.5 else ORDINALS[k]}
@@ -77,6 +85,7 @@ def _bind_item_at(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("textrich.item_at")
 def _item_at(spec: dict, ordinal: str) -> Solution:
+    _single_column(spec)
     items = _require_items(spec, at_least=2)
     k = len(items) - 1 if ordinal == "last" else ORDINALS.index(ordinal)
     if k >= len(items):

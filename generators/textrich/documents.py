@@ -97,12 +97,18 @@ def menu(rng: np.random.Generator) -> dict:
     return _finish("menu", page, flow.y + flow.margin, facts)
 
 
+def _themed_page(rng: np.random.Generator, width: tuple[int, int], gradient_share: float,
+                 margin: tuple[int, int], top: tuple[int, int]) -> tuple[dict, Page, str, Flow]:
+    """A theme, a page of a random width, a font family and a flow with random margins."""
+    th = theme(rng)
+    page = Page(randint(rng, *width), PROVISIONAL_HEIGHT, background(rng, th, gradient_share))
+    fam = pick(rng, FAMILIES)
+    return th, page, fam, Flow(page, randint(rng, *margin), randint(rng, *top))
+
+
 def poster(rng: np.random.Generator) -> dict:
     v = vocab()
-    th = theme(rng)
-    page = Page(randint(rng, 420, 560), PROVISIONAL_HEIGHT, background(rng, th, 0.6))
-    fam = pick(rng, FAMILIES)
-    flow = Flow(page, randint(rng, 24, 40), randint(rng, 30, 60))
+    th, page, fam, flow = _themed_page(rng, (420, 560), 0.6, (24, 40), (30, 60))
     title = f"{pick(rng, v['event_adjectives'])} {pick(rng, v['events'])}"
     angle = uniform(rng, -7, 7) if rng.random() < 0.5 else 0.0
     flow.line(title, bold(pick(rng, FAMILIES)), randint(rng, 32, 44), th["accent"], "title", "center",
@@ -276,10 +282,7 @@ def form(rng: np.random.Generator) -> dict:
 
 def product_label(rng: np.random.Generator) -> dict:
     v = vocab()
-    th = theme(rng)
-    page = Page(randint(rng, 400, 500), PROVISIONAL_HEIGHT, background(rng, th, 0.5))
-    fam = pick(rng, FAMILIES)
-    flow = Flow(page, randint(rng, 22, 32), randint(rng, 22, 34))
+    th, page, fam, flow = _themed_page(rng, (400, 500), 0.5, (22, 32), (22, 34))
     brand, product = pick(rng, v["brands"]), pick(rng, v["products"])
     flow.line(brand.upper(), fam, randint(rng, 14, 17), th["text"], "brand", "left", key="brand")
     flow.line(product, bold(pick(rng, FAMILIES)), randint(rng, 30, 40), th["accent"], "title", "left", gap=0.6)

@@ -26,7 +26,9 @@ from mmsynth.bench.build import BuildConfig, build
 from mmsynth.bench.score import score_bench
 from mmsynth.io import atomic_write_json, read_json
 from mmsynth.pipeline import GenerateConfig, default_workers, generate
-from mmsynth.train.loop import RUN_FILE, TrainConfig, train
+from mmsynth.train.checkpoint import RUN_FILE
+from mmsynth.train.config import TrainConfig
+from mmsynth.train.loop import train
 from mmsynth.train.predict import predict
 
 

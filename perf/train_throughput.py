@@ -31,7 +31,9 @@ import time
 
 import torch
 
-from mmsynth.train.loop import TrainConfig, lora_targets, optimizer_step, prepare_model
+from mmsynth.train.adapt import lora_targets, prepare_model
+from mmsynth.train.config import TrainConfig
+from mmsynth.train.loop import optimizer_step
 from mmsynth.train.models import Bundle
 
 PEAK_FLOPS = 989e12

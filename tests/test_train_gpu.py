@@ -55,7 +55,7 @@ def test_lora_bf16_variants_agree(corpus, tmp_path, options):
 def test_lora_on_gpu_freezes_bf16_weights_and_trains_fp32_masters(corpus):
     from mmsynth.train import models
     from mmsynth.train.data import corpus_texts, load_sources
-    from mmsynth.train.loop import prepare_model
+    from mmsynth.train.adapt import prepare_model
 
     bundle = models.build_tiny("tiny-llava", corpus_texts(load_sources(corpus)), **TINY)
     cfg = TrainConfig(data="", model="", out="", lora_r=8).resolved(is_tiny=False)

@@ -49,7 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mmsynth.train.loop import TrainConfig, train
+    from mmsynth.train.config import TrainConfig
+    from mmsynth.train.loop import train
 
     cfg = TrainConfig(
         data=args.data, model=args.model, out=args.out, max_steps=args.max_steps, epochs=args.epochs,

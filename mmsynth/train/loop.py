@@ -18,151 +18,22 @@ import math
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from mmsynth.errors import UserError
 from mmsynth.io import atomic_write_json, atomic_write_jsonl, dumps_line, read_json, read_jsonl
 from mmsynth.train import models
+from mmsynth.train.adapt import pick_device, prepare_model
+from mmsynth.train.checkpoint import RUN_FILE, checkpoint_paths, restore_checkpoint, save_checkpoint, save_result
+from mmsynth.train.config import TrainConfig
 from mmsynth.train.data import (Collator, Encoder, Example, corpus_texts, encode_all, length_grouped_batches,
                                 load_sources)
 
-RUN_FILE = "run.json"
-CHECKPOINTS = "checkpoints"
 METRICS = "metrics.jsonl"
-KEEP_CHECKPOINTS = 2
 # settings that may differ on --resume: they change how the run is executed, not what it computes
 RESUMABLE_CHANGES = ("out", "max_steps", "workers", "device", "compile", "grad_checkpointing", "save_every")
-
-
-@dataclass
-class TrainConfig:
-    data: str
-    model: str
-    out: str
-    max_steps: int | None = None
-    epochs: float = 1.0
-    lora_r: int | None = None          # None: 0 (full) for tiny presets, 128 for checkpoints
-    lora_alpha: int | None = None      # None: 2 * r, as LLaVA-1.5
-    lora_dropout: float = 0.0
-    train_projector: bool = True       # with LoRA: the projector is trained fully as well
-    projector_only: bool = False       # without LoRA: train the projector alone (LLaVA stage 1)
-    lr: float | None = None            # None: 2e-4 LoRA, 1e-3 tiny preset or projector only, 2e-5 full
-    batch_size: int = 8
-    grad_accum: int = 1
-    warmup_ratio: float = 0.03
-    weight_decay: float = 0.0
-    max_length: int | None = None
-    save_every: int = 100
-    seed: int = 0
-    grad_checkpointing: bool = False
-    compile: bool = False
-    workers: int = 0
-    device: str | None = None
-    tiny: dict = field(default_factory=dict)  # build_tiny options (hidden, layers, image_size, vocab_size)
-
-    def resolved(self, is_tiny: bool) -> "TrainConfig":
-        """A copy with the defaults that depend on the model filled in."""
-        cfg = TrainConfig(**asdict(self))
-        if cfg.lora_r is None:
-            cfg.lora_r = 0 if is_tiny else 128
-        if cfg.lora_alpha is None:
-            cfg.lora_alpha = 2 * cfg.lora_r
-        if cfg.lr is None:
-            cfg.lr = 2e-4 if cfg.lora_r else (1e-3 if is_tiny or cfg.projector_only else 2e-5)
-        return cfg
-
-
-# --- model preparation ----------------------------------------------------------------
-
-def projector_modules(bundle: models.Bundle) -> list[str]:
-    """The modules between the vision encoder and the LLM (trained fully when asked)."""
-    if bundle.family == "instructblip":
-        return ["qformer", "language_projection"]
-    return ["multi_modal_projector"]
-
-
-def lora_targets(model: Any) -> str:
-    """A regex over every linear layer of the language model (not its output head, not the
-    vision tower, not the projector): the LoRA targets of LLaVA-1.5, per model family."""
-    import torch
-
-    leaves = sorted({name.rsplit(".", 1)[-1] for name, m in model.named_modules()
-                     if isinstance(m, torch.nn.Linear) and ".language_model." in f".{name}"
-                     and not name.endswith("lm_head")})
-    return rf".*language_model\..*\.({'|'.join(leaves)})"
-
-
-def prepare_model(bundle: models.Bundle, cfg: TrainConfig, device: Any) -> Any:
-    """Freeze, wrap with LoRA (or unfreeze everything), cast and move the model."""
-    import torch
-
-    model = bundle.model
-    if bundle.model_type == "instructblip" and not model.config.use_decoder_only_language_model:
-        raise UserError(f"{bundle.source}: InstructBLIP with an encoder-decoder LLM (T5) is not supported; "
-                        "use a Vicuna/Llama-based InstructBLIP")
-    model.config.use_cache = False
-    if cfg.grad_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    bf16 = device.type == "cuda"
-    if cfg.lora_r:
-        from peft import LoraConfig, get_peft_model
-
-        if bf16:   # frozen weights in bf16; buffers (RoPE frequencies) keep their fp32 precision
-            for p in model.parameters():
-                if p.is_floating_point():
-                    p.data = p.data.to(torch.bfloat16)
-        model.requires_grad_(False)
-        lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                          target_modules=lora_targets(model), bias="none",
-                          modules_to_save=projector_modules(bundle) if cfg.train_projector else None)
-        model = get_peft_model(model, lora)
-        for p in model.parameters():   # fp32 master weights for what is trained; bf16 compute via autocast
-            if p.requires_grad:
-                p.data = p.data.float()
-        if bf16:   # under autocast, peft's cast of every LoRA input to fp32 is a wasted copy
-            for m in model.modules():
-                if hasattr(m, "lora_A"):
-                    m.cast_input_dtype_enabled = False
-    elif cfg.projector_only:      # LLaVA's stage 1 (feature alignment): only the projector learns
-        model.requires_grad_(False)
-        wanted = projector_modules(bundle)
-        for name, module in model.named_modules():
-            if name.rsplit(".", 1)[-1] in wanted:
-                module.requires_grad_(True)
-    else:
-        model.requires_grad_(True)
-    model.to(device)
-    if cfg.compile:
-        for layer in language_layers(model):
-            layer.compile(dynamic=True)
-    return model
-
-
-def language_layers(model: Any) -> list:
-    """The decoder layers of the LLM (compiled one by one when ``compile`` is on)."""
-    import torch
-
-    return next(m for name, m in model.named_modules() if isinstance(m, torch.nn.ModuleList)
-                and (name.endswith("language_model.layers") or name.endswith("language_model.model.layers")))
-
-
-def trainable_state(model: Any) -> dict:
-    return {n: p.detach().cpu() for n, p in model.named_parameters() if p.requires_grad}
-
-
-def load_trainable_state(model: Any, state: dict) -> None:
-    import torch
-
-    params = dict(model.named_parameters())
-    missing = [n for n, p in params.items() if p.requires_grad and n not in state]
-    if missing:
-        raise UserError(f"checkpoint does not match the model (missing {missing[0]}); "
-                        "was the run started with other options?")
-    with torch.no_grad():
-        for n, v in state.items():
-            params[n].copy_(v)
 
 
 # --- loss -----------------------------------------------------------------------------
@@ -224,7 +95,7 @@ def optimizer_step(model: Any, group: list[dict], params: list, optimizer: Any,
     return float(loss_total) / n_sup, tokens, float(grad_norm)
 
 
-# --- schedule, checkpoints, metrics ----------------------------------------------------
+# --- schedule and metrics -------------------------------------------------------------
 
 def lr_factor(step: int, total: int, warmup: int) -> float:
     """Linear warm-up to 1, then cosine decay to 0 at ``total``."""
@@ -232,39 +103,6 @@ def lr_factor(step: int, total: int, warmup: int) -> float:
         return (step + 1) / warmup
     progress = (step - warmup) / max(1, total - warmup)
     return 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
-
-
-def checkpoint_paths(run: Path) -> list[Path]:
-    return sorted((run / CHECKPOINTS).glob("step-*.pt"))
-
-
-def save_checkpoint(run: Path, step: int, model: Any, optimizer: Any, scheduler: Any) -> None:
-    """Write a checkpoint atomically (temp file, then rename) and drop all but the newest ones."""
-    import torch
-
-    path = run / CHECKPOINTS / f"step-{step:06d}.pt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    state = {"step": step, "trainable": trainable_state(model), "optimizer": optimizer.state_dict(),
-             "scheduler": scheduler.state_dict(), "torch_rng": torch.get_rng_state(),
-             "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-    for old in checkpoint_paths(run)[:-KEEP_CHECKPOINTS]:
-        old.unlink()
-
-
-def restore_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any) -> int:
-    import torch
-
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    load_trainable_state(model, state["trainable"])
-    optimizer.load_state_dict(state["optimizer"])
-    scheduler.load_state_dict(state["scheduler"])
-    torch.set_rng_state(state["torch_rng"])
-    if state.get("cuda_rng") is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda_rng"])
-    return int(state["step"])
 
 
 def plot_loss(run: Path) -> None:
@@ -327,14 +165,6 @@ def load_bundle(cfg: TrainConfig, run: Path, texts: Any, device: Any) -> models.
         return models.load_checkpoint(base)
     dtype = torch.bfloat16 if device.type == "cuda" and (cfg.lora_r or 0) > 0 else None
     return models.load_checkpoint(cfg.model, dtype=dtype)
-
-
-def pick_device(name: str | None) -> Any:
-    import torch
-
-    if name:
-        return torch.device(name)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def train(cfg: TrainConfig, resume: bool = False, progress: bool = True,
@@ -447,36 +277,3 @@ def micro_batches(examples: list[Example], cfg: TrainConfig, collate: Collator, 
     loader = DataLoader(examples, batch_sampler=order, collate_fn=collate, num_workers=cfg.workers,
                         pin_memory=pin_memory, prefetch_factor=4 if cfg.workers else None)
     return iter(loader)
-
-
-def save_result(model: Any, bundle: models.Bundle, run: Path, cfg: TrainConfig) -> None:
-    """The trained model in standard formats: a PEFT adapter folder, or a full checkpoint."""
-    if cfg.lora_r:
-        model.save_pretrained(run / "adapter")
-    else:
-        models.save_bundle(models.Bundle(model, bundle.processor, bundle.model_type, bundle.source), run / "model")
-
-
-def load_run(run: str | Path, device: Any = None, merge: bool = True) -> models.Bundle:
-    """The trained model of a run folder, ready for generation."""
-    import torch
-
-    run = Path(run)
-    if not (run / RUN_FILE).is_file():
-        raise UserError(f"{run}: not a training run (no {RUN_FILE}); train one with `mmsynth train`")
-    info = read_json(run / RUN_FILE)
-    device = device or pick_device(None)
-    dtype = torch.bfloat16 if device.type == "cuda" else None
-    if (run / "model" / "config.json").exists():
-        bundle = models.load_checkpoint(run / "model", dtype=dtype)
-    elif (run / "adapter").is_dir():
-        from peft import PeftModel
-
-        bundle = models.load_checkpoint(info["base"], dtype=dtype)
-        model = PeftModel.from_pretrained(bundle.model, run / "adapter")
-        bundle.model = model.merge_and_unload() if merge else model
-    else:
-        raise UserError(f"{run}: the run has not finished (no model/ or adapter/); "
-                        "resume it with `mmsynth train ... --resume`")
-    bundle.model.to(device).eval()
-    return bundle

@@ -74,7 +74,8 @@ def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int
     instruction-following track); returns how many were generated now."""
     from tqdm import tqdm
 
-    from mmsynth.train.loop import load_run, pick_device
+    from mmsynth.train.adapt import pick_device
+    from mmsynth.train.checkpoint import load_run
 
     bench, out = Path(bench), Path(out)
     if not is_benchmark(bench):

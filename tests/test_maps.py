@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generators.maps import GridMap, RoadMap
-from generators.maps.geometry import compass_point, segments_cross
+from generators.maps.geometry import compass_point, point_segment_distance, segments_cross
 from mmsynth.draw import MIN_TEXT_PX, boxes_overlap, find_overlaps
 from mmsynth.errors import NotApplicable
 from mmsynth.record import option_key, validate_record
@@ -311,8 +311,16 @@ def test_road_labels_keep_clear_of_roads_and_towns():
             hits = [r for r, seg in zip(s.source["roads"], segs) if segment_hits_box(seg, t.box)]
             if t.role == "node":
                 assert not hits, t
-            elif t.role == "edge":   # beside every road, or on a plate on its own road only
+            elif t.role == "edge":   # beside its road and nearer it than any other, or on a plate on it
                 assert not hits or (len(hits) == 1 and t.text in (hits[0]["name"], f"{hits[0]['km']} km")), t
+        edge_texts = [t for t in s.texts if t.role == "edge"]
+        for name, km in zip(edge_texts[::2], edge_texts[1::2]):   # each road label: its name, then its km
+            road = next(r for r in s.source["roads"] if r["name"] == name.text)
+            assert km.text == f"{road['km']} km"
+            own = segs[s.source["roads"].index(road)]
+            if not segment_hits_box(own, name.box):            # beside the road: nearer it than any other
+                c = ((name.box[0] + name.box[2]) / 2, (name.box[1] + km.box[3]) / 2)
+                assert min(segs, key=lambda seg: point_segment_distance(c, *seg)) == own, name
 
 
 @settings(max_examples=6, deadline=None)

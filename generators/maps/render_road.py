@@ -7,7 +7,7 @@ import math
 
 from PIL import ImageFont
 
-from generators.maps.geometry import polyline_crossings
+from generators.maps.geometry import point_segment_distance, polyline_crossings
 from generators.maps.legend import compass_rose, rose_extent, title_band
 from generators.maps.placement import Box, LayoutError, Obstacles, box_at, centered, first_free, mm_box
 from mmsynth.draw import MIN_TEXT_PX, Canvas, bold, font, rgb
@@ -126,7 +126,15 @@ def _on_road_blocks(canvas: Canvas, a, b, lines: list[str], fonts):
         yield next(_edge_blocks(canvas, c, c, lines, fonts, 0.0, offset=False))
 
 
-def _place_road(canvas: Canvas, obstacles: Obstacles, water: list, road: dict, a, b, style: dict, ink) -> None:
+def _nearest_is_own(block, own, roads: list) -> bool:
+    """True when the label block's centre is nearer its own road than any other road."""
+    c = ((block[0] + block[2]) / 2, (block[1] + block[3]) / 2)
+    d = point_segment_distance(c, *own)
+    return all(point_segment_distance(c, *seg) > d + 2 for seg in roads if seg != own)
+
+
+def _place_road(canvas: Canvas, obstacles: Obstacles, water: list, roads: list, road: dict, a, b, style: dict,
+                ink) -> None:
     """Beside the road if there is room anywhere along it; else on a plate on the road (over
     the river if nowhere else: an opaque plate reads clearly over water)."""
     lines = [road["name"], f"{road['km']} km"]
@@ -138,6 +146,8 @@ def _place_road(canvas: Canvas, obstacles: Obstacles, water: list, road: dict, a
         plates = ((clear, True, c) for clear in (others, dry) for c in _on_road_blocks(canvas, a, b, lines, fonts))
         for clear, plate, (anchors, block) in itertools.chain(beside, plates):
             room = (block[0] - 4, block[1] - 3, block[2] + 4, block[3] + 3) if plate else block
+            if not plate and not _nearest_is_own(block, (a, b), roads):
+                continue
             if canvas.fits(room, 2) and clear.clear(room, 3):
                 if plate:
                     canvas.draw.rectangle(room, fill=tuple(style["land"]), outline=ink, width=1)
@@ -200,6 +210,7 @@ def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
             hit = _crossing_point(a, b, line)
             if hit:
                 _draw_bridge(canvas, a, b, hit[:2], rw, ink)
+    road_segments = [(pos[r["a"]], pos[r["b"]]) for r in spec["roads"]]
     rad = style["town_radius"]
     for name, (x, y) in pos.items():
         dot = (x - rad, y - rad, x + rad, y + rad)
@@ -222,7 +233,7 @@ def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
     # roads that failed before first, then the shortest: they have the least room beside them
     rank = {name: i for i, name in enumerate(reversed(first))}
     for r in sorted(spec["roads"], key=lambda r: (-rank.get(r["name"], -1), math.dist(pos[r["a"]], pos[r["b"]]))):
-        _place_road(canvas, obstacles, water, r, pos[r["a"]], pos[r["b"]], style, ink)
+        _place_road(canvas, obstacles, water, road_segments, r, pos[r["a"]], pos[r["b"]], style, ink)
     for r, line in zip(spec["rivers"], rivers_px):
         _place_optional(canvas, obstacles, r["name"], line[1:-1:2], style, WATER_EDGE)
     for lake in spec["lakes"]:

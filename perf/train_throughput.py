@@ -80,9 +80,9 @@ def image_tokens(model) -> int:
     return (v.image_size // v.patch_size) ** 2
 
 
-def batch(model, batch_size: int, text_tokens: int, device: torch.device) -> dict:
-    """One synthetic batch: <s>, 5 prompt tokens, the image tokens, the rest of the text;
-    the last half of the text is the supervised answer."""
+def batch(model, batch_size: int, text_tokens: int) -> dict:
+    """One synthetic batch (on the CPU): <s>, 5 prompt tokens, the image tokens, the rest of
+    the text; the last half of the text is the supervised answer."""
     n_img = image_tokens(model)
     g = torch.Generator().manual_seed(1)
     text = torch.randint(3, 32000, (batch_size, text_tokens), generator=g)
@@ -92,8 +92,7 @@ def batch(model, batch_size: int, text_tokens: int, device: torch.device) -> dic
     labels[:, -(text_tokens // 2):] = ids[:, -(text_tokens // 2):]
     size = model.config.vision_config.image_size
     pixels = torch.randn((batch_size, 3, size, size), generator=g)
-    out = {"input_ids": ids, "attention_mask": torch.ones_like(ids), "labels": labels, "pixel_values": pixels}
-    return {k: v.to(device) for k, v in out.items()}
+    return {"input_ids": ids, "attention_mask": torch.ones_like(ids), "labels": labels, "pixel_values": pixels}
 
 
 def llm_flop_params(model) -> int:
@@ -140,7 +139,8 @@ def measure(path: str, args: argparse.Namespace, device: torch.device) -> dict:
     else:
         model, step = mmsynth_setup(model, args, device, compile_layers=path == "mmsynth-compile")
     model.train()
-    cpu_batch = {k: v.cpu() for k, v in batch(model.get_base_model(), batch_size, args.text_tokens, device).items()}
+    cpu_batch = batch(model.get_base_model(), batch_size, args.text_tokens)
+    # the naive path gets its batch on the device, ready; mmsynth's step moves it itself, as in training
     b = cpu_batch if path != "naive" else {k: v.to(device) for k, v in cpu_batch.items()}
     if path == "naive" and device.type == "cuda":
         b["pixel_values"] = b["pixel_values"].to(torch.bfloat16)

@@ -162,6 +162,13 @@ def test_clock_time_arithmetic_by_hand():
     assert cs.count_hands(clock(4, 20, second=13)).answer == 3
     assert cs.count_hands(clock(4, 20)).answer == 2
     assert "11:15" in cs.time_shift(clock(10, 50), 25).rationale
+    assert cs.hidden_hands(clock(12, 0, second=30)) == {"hour"}        # minute hand over the hour hand
+    assert cs.hidden_hands(clock(3, 15, second=15)) == {"minute"}      # 97.5 vs 90 vs 90
+    with pytest.raises(NotApplicable):
+        cs.count_hands(clock(12, 0, second=30))
+    with pytest.raises(NotApplicable):
+        cs.hand_color(clock(3, 15, second=15), "minute")
+    assert cs.hand_color(clock(3, 15, second=15), "hour").answer == "black"
 
 
 @settings(max_examples=60, deadline=None)

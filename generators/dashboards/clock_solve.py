@@ -61,7 +61,24 @@ def read_second(clock: dict) -> Solution:
                     tolerance=0, extra={"tolerance_unit": "second", "readable_from": "minute_ticks"})
 
 
+OVERLAP_DEG = 6.0          # hands closer than one minute tick can hide one another
+
+
+def angle_gap(a: float, b: float) -> float:
+    d = abs(a - b) % 360
+    return min(d, 360 - d)
+
+
+def hidden_hands(clock: dict) -> set[str]:
+    """Hands that a hand drawn later (hour, then minute, then second) may cover."""
+    angles = list(hand_angles(clock).items())
+    return {name for i, (name, a) in enumerate(angles)
+            if any(angle_gap(a, b) < OVERLAP_DEG for _, b in angles[i + 1:])}
+
+
 def count_hands(clock: dict) -> Solution:
+    if hidden_hands(clock):
+        raise NotApplicable("two hands lie on top of each other")
     n = len(hand_angles(clock))
     return Solution(n, distractors=distinct_from(n, [2, 3, 4, 1]))
 
@@ -75,6 +92,8 @@ def hand_color(clock: dict, hand: str) -> Solution:
     colors = clock["hand_colors"]
     if colors.get(hand) is None:
         raise NotApplicable(f"no {hand} hand")
+    if hand in hidden_hands(clock):
+        raise NotApplicable(f"the {hand} hand is covered by another")
     others = [v for k, v in colors.items() if v and k != hand]
     return Solution(colors[hand],
                     distractors=distinct_from(colors[hand], others + VOCAB["hand_colors_dark"] + VOCAB["hand_colors_second"]))

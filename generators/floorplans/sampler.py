@@ -61,12 +61,7 @@ def _try_plan(rng: np.random.Generator, kind: str, cfg: dict) -> dict | None:
     rect_of = {n: r for n, (r, _) in zip(names, assigned)}
     type_of = {n: t for n, (_, t) in zip(names, assigned)}
     hub = next(n for n in names if type_of[n] == cfg["hub"])
-    walls = {}
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            sw = shared_wall(rect_of[a], rect_of[b])
-            if sw and sw[3] - sw[2] >= MIN_DOOR_WALL:
-                walls[(a, b)] = sw
+    walls = _door_walls(names, rect_of)
     eligible = nx.Graph(list(walls))
     eligible.add_nodes_from(names)
     hub_sides = [s for s in exterior_sides(rect_of[hub], w, h) if s[2] - s[1] >= MIN_DOOR_WALL]
@@ -75,23 +70,41 @@ def _try_plan(rng: np.random.Generator, kind: str, cfg: dict) -> dict | None:
     rooms = [{"name": n, "type": type_of[n], "x": r[0] / 10, "y": r[1] / 10, "w": r[2] / 10, "h": r[3] / 10}
              for n, r in rect_of.items()]
     spec = {"kind": kind, "footprint": {"w": w / 10, "h": h / 10},
-            "north": weighted(rng, list(NORTHS), [0.55, 0.15, 0.15, 0.15]), "rooms": rooms, "doors": []}
+            "north": weighted(rng, list(NORTHS), [0.55, 0.15, 0.15, 0.15]), "rooms": rooms}
+    if not _place_doors(rng, spec, _door_pairs(rng, eligible, hub, type_of), walls, hub, pick(rng, hub_sides)):
+        return None
+    spec["windows"] = _windows(rng, names, rect_of, type_of, w, h, spec["entrance"])
+    return spec
+
+
+def _door_walls(names: list[str], rect_of: dict[str, Rect]) -> dict[tuple[str, str], tuple[str, int, int, int]]:
+    """The shared walls long enough for a door, keyed by room pair (in ``names`` order)."""
+    walls = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            sw = shared_wall(rect_of[a], rect_of[b])
+            if sw and sw[3] - sw[2] >= MIN_DOOR_WALL:
+                walls[(a, b)] = sw
+    return walls
+
+
+def _place_doors(rng: np.random.Generator, spec: dict, pairs: list[tuple[str, str]], walls: dict, hub: str,
+                 side: tuple[str, int, int]) -> bool:
+    """Put a door on the wall of each pair and the entrance on ``side`` of the hub, no two swings
+    overlapping; False when some door finds no clear place."""
     swept: list[tuple[float, ...]] = []
-    for a, b in _door_pairs(rng, eligible, hub, type_of):
+    spec["doors"] = []
+    for a, b in pairs:
         wall = walls[(a, b)] if (a, b) in walls else walls[(b, a)]
         door = _clear_door(rng, swept, lambda lo, hi: _door(a, b, wall, lo, hi), wall[2:], 8, 9,
                            lambda d: door_ends(spec, d))
         if door is None:
-            return None
+            return False
         spec["doors"].append(door)
-    side = pick(rng, hub_sides)
-    spec["entrance"] = _clear_door(rng, swept, lambda lo, hi: {"room": hub, "side": side[0], "from": lo / 10,
-                                                                  "to": hi / 10},
-                                   side[1:], 9, 11, lambda e: entrance_ends({**spec, "entrance": e}))
-    if spec["entrance"] is None:
-        return None
-    spec["windows"] = _windows(rng, names, rect_of, type_of, w, h, spec["entrance"])
-    return spec
+    entrance = _clear_door(rng, swept, lambda lo, hi: {"room": hub, "side": side[0], "from": lo / 10, "to": hi / 10},
+                           side[1:], 9, 11, lambda e: entrance_ends({**spec, "entrance": e}))
+    spec["entrance"] = entrance
+    return entrance is not None
 
 
 def _room_types(rng: np.random.Generator, cfg: dict, n: int) -> list[str] | None:

@@ -91,6 +91,13 @@ def test_kinship_by_hand(a, b, term):
     assert solve("graph.family", "family.relation", FAMILY, a=a, b=b).answer == term
 
 
+def test_kinship_rationales_name_the_linking_people():
+    assert solve("graph.family", "family.relation", FAMILY, a="Max", b="Kim").rationale == (
+        "Max is married to Sue, a sibling of Kim's parent Bob, so Max is Kim's uncle.")
+    assert solve("graph.family", "family.relation", FAMILY, a="Kim", b="Amy").rationale == (
+        "Kim's parent Bob and Amy's parent Sue are siblings, so Kim is Amy's cousin.")
+
+
 def test_family_answers_by_hand():
     assert relation(family_graph(FAMILY), "Eve", "Max") is None      # spouse's sibling's spouse: no simple term
     with pytest.raises(NotApplicable):

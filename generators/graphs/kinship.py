@@ -95,24 +95,36 @@ def explain(g: nx.DiGraph, a: str, b: str, key: str) -> str:
     """One sentence of why A holds relation ``key`` to B, naming the linking people."""
     sa, sb = spouse(g, a), spouse(g, b)
     pa, pb = sorted(parents(g, a)), sorted(parents(g, b))
-    why = {
-        "spouse": f"{a} and {b} are joined by the marriage line",
-        "parent": f"{a} is one of {b}'s parents",
-        "child": f"{b} is one of {a}'s parents",
-        "grandparent": f"{a} is a parent of {b}'s parent {_via(g, a, b)}",
-        "grandchild": f"{b} is a parent of {a}'s parent {_via(g, b, a)}",
-        "great_grandparent": f"{a} is three generations above {b}",
-        "great_grandchild": f"{a} is three generations below {b}",
-        "sibling": f"{a} and {b} share the parents {' and '.join(pa)}",
-        "parents_sibling": f"{a} is a sibling (or a sibling's spouse) of {b}'s parent {' or '.join(pb)}",
-        "siblings_child": f"{a}'s parent ({' or '.join(pa)}) is a sibling (or a sibling's spouse) of {b}",
-        "cousin": f"{a}'s parent ({' or '.join(pa)}) and {b}'s parent ({' or '.join(pb)}) are siblings",
-        "parent_in_law": f"{a} is a parent of {b}'s spouse {sb}",
-        "child_in_law": f"{a} is married to {sa}, a child of {b}",
-        "sibling_in_law": (f"{a} is a sibling of {b}'s spouse {sb}" if sb and a in siblings(g, sb)
-                           else f"{a} is married to {sa}, a sibling of {b}"),
-    }[key]
+    why = {   # lazily: only the entry for ``key`` holds for this pair
+        "spouse": lambda: f"{a} and {b} are joined by the marriage line",
+        "parent": lambda: f"{a} is one of {b}'s parents",
+        "child": lambda: f"{b} is one of {a}'s parents",
+        "grandparent": lambda: f"{a} is a parent of {b}'s parent {_via(g, a, b)}",
+        "grandchild": lambda: f"{b} is a parent of {a}'s parent {_via(g, b, a)}",
+        "great_grandparent": lambda: f"{a} is three generations above {b}",
+        "great_grandchild": lambda: f"{a} is three generations below {b}",
+        "sibling": lambda: f"{a} and {b} share the parents {' and '.join(pa)}",
+        "parents_sibling": lambda: _aunt_link(g, a, b),
+        "siblings_child": lambda: _aunt_link(g, b, a),
+        "cousin": lambda: next(f"{a}'s parent {x} and {b}'s parent {y} are siblings"
+                               for x in pa for y in pb if x in siblings(g, y)),
+        "parent_in_law": lambda: f"{a} is a parent of {b}'s spouse {sb}",
+        "child_in_law": lambda: f"{a} is married to {sa}, a child of {b}",
+        "sibling_in_law": lambda: (f"{a} is a sibling of {b}'s spouse {sb}" if sb and a in siblings(g, sb)
+                                   else f"{a} is married to {sa}, a sibling of {b}"),
+    }[key]()
     return f"{why}, so {a} is {b}'s {kin_term(key, g.nodes[a]['sex'])}."
+
+
+def _aunt_link(g: nx.DiGraph, a: str, b: str) -> str:
+    """How ``a`` is a sibling, or a sibling's spouse, of one of ``b``'s parents."""
+    for p in sorted(parents(g, b)):
+        if a in siblings(g, p):
+            return f"{a} is a sibling of {b}'s parent {p}"
+        sa = spouse(g, a)
+        if sa is not None and sa in siblings(g, p):
+            return f"{a} is married to {sa}, a sibling of {b}'s parent {p}"
+    raise ValueError(f"{a} is not an aunt or uncle of {b}")
 
 
 def _via(g: nx.DiGraph, top: str, bottom: str) -> str:

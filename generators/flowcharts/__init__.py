@@ -36,7 +36,7 @@ def _style(rng: np.random.Generator) -> dict:
     fills["end"] = fills["start"]
     if rng.random() < 0.25:
         fills = {k: [255, 255, 255] for k in fills}
-    return {"font": pick(rng, FONT_FAMILIES), "node_size": randint(rng, 13, 16), "label_size": randint(rng, 12, 14),
+    return {"font": pick(rng, FONT_FAMILIES), "node_size": randint(rng, 15, 18), "label_size": randint(rng, 12, 14),
             "title_size": randint(rng, 17, 21), "wrap": randint(rng, 14, 20), "fills": fills,
             "paper": pick(rng, PAPERS), "ink": pick(rng, ["black", "navy"]),
             "label_color": pick(rng, ["black", "red", "blue", "teal"]), "line_width": randint(rng, 1, 3),

@@ -69,7 +69,7 @@ class GridMap(Generator):
                 "floor": pick(rng, [[255, 255, 255], [250, 246, 230], [236, 244, 236]]),
                 "wall_color": pick(rng, ["black", "navy", "brown", "teal"]), "wall_width": randint(rng, 3, 6),
                 "marker_color": pick(rng, ["red", "blue", "purple", "green", "black"]),
-                "marker_disc": bool(rng.random() < 0.5), "letter_size": int(cell * pick(rng, [0.34, 0.38, 0.42]))}
+                "marker_disc": bool(rng.random() < 0.5), "letter_size": int(cell * pick(rng, [0.4, 0.45, 0.5]))}
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_grid_map(spec, style)

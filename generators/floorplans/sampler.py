@@ -115,13 +115,13 @@ def _room_types(rng: np.random.Generator, cfg: dict, n: int) -> list[str] | None
 
 
 def _room_names(types: list[str]) -> list[str]:
-    """Type labels, numbered in reading order where a type repeats ("Bedroom 1", "Bedroom 2")."""
+    """Type labels, numbered in reading order where a type repeats ("Bedroom #1", "Bedroom #2")."""
     seen: dict[str, int] = {}
     out = []
     for t in types:
         seen[t] = seen.get(t, 0) + 1
         label = room_type(t)["label"]
-        out.append(f"{label} {seen[t]}" if types.count(t) > 1 else label)
+        out.append(room_data()["numbered"].format(label=label, n=seen[t]) if types.count(t) > 1 else label)
     return out
 
 

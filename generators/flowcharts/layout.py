@@ -231,7 +231,8 @@ def _sort_by(row: list[str], ref: list[str], nbrs: dict[str, list[str]]) -> None
     row.sort(key=lambda n: keys[n])
 
 
-def _place(rows: list[list[str]], links: list[tuple[str, str]], width: dict[str, float], gap: float) -> dict[str, float]:
+def _place(rows: list[list[str]], links: list[tuple[str, str]], width: dict[str, float],
+           gap: float) -> dict[str, float]:
     """Centre x of every element: packed in order, then pulled toward the linked elements of
     the layer above (down sweeps) or below (up sweeps), ending with a down sweep."""
     x: dict[str, float] = {}

@@ -79,8 +79,8 @@ def iterations(spec: dict, inputs: dict) -> Solution:
     k = _first_loop(stmts)
     n = len(t.passes[k])
     names = variables(program_from_json(spec["program"]))
-    why = f"With {_given(inputs)}: " + (_passes_text(t.passes[k], names) if n else "the loop condition is false at once") + \
-          f"; the body runs {n} times."
+    steps = _passes_text(t.passes[k], names) if n else "the loop condition is false at once"
+    why = f"With {_given(inputs)}: {steps}; the body runs {n} times."
     return Solution(n, why, _near(n), {**_program_fields(spec, inputs), "decision": node_text(stmts[k])})
 
 
@@ -154,7 +154,8 @@ def decision_checks(spec: dict, inputs: dict) -> Solution:
     t, stmts = _trace(spec, inputs)
     k = _first_loop(stmts)
     n = t.runs[k]
-    why = f"With {_given(inputs)} the body runs {len(t.passes[k])} times, so the condition is checked {n} times (once more to exit)."
+    why = (f"With {_given(inputs)} the body runs {len(t.passes[k])} times, so the condition is checked "
+           f"{n} times (once more to exit).")
     return Solution(n, why, _near(n), {**_program_fields(spec, inputs), "decision": node_text(stmts[k])})
 
 

@@ -45,7 +45,8 @@ Shape = Callable[[np.random.Generator, dict], tuple[Program, dict[str, list[int]
 
 def sum_loop(rng, v) -> tuple[Program, dict]:
     i, s, n = v["counter"], v["acc"], v["input"]
-    term = pick(rng, [V(i), B("*", V(i), N(randint(rng, 2, 4))), B("*", V(i), V(i)), B("+", V(i), N(randint(rng, 1, 3)))])
+    term = pick(rng, [V(i), B("*", V(i), N(randint(rng, 2, 4))), B("*", V(i), V(i)),
+                      B("+", V(i), N(randint(rng, 1, 3)))])
     step = pick(rng, [1, 1, 2])
     return Program([n], [Assign(s, N(pick(rng, [0, 0, 1, 5]))), Assign(i, N(pick(rng, [0, 1, 1]))),
                          While(C(pick(rng, ["<=", "<"]), V(i), V(n)),

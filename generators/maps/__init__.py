@@ -46,7 +46,8 @@ class RoadMap(Generator):
                 "margin": randint(rng, 60, 80), "land": pick(rng, LANDS),
                 "road_color": pick(rng, ["gray", "brown", "black", "orange"]), "road_width": randint(rng, 3, 5),
                 "river_width": randint(rng, 6, 9), "town_radius": randint(rng, 6, 8),
-                "town_shape": pick(rng, ["circle", "square"]), "town_color": pick(rng, ["red", "blue", "black", "green"]),
+                "town_shape": pick(rng, ["circle", "square"]),
+                "town_color": pick(rng, ["red", "blue", "black", "green"]),
                 "town_size": randint(rng, 14, 17), "bold_towns": bool(rng.random() < 0.5),
                 "road_size": randint(rng, 12, 14)}
 

@@ -223,7 +223,8 @@ def _render(spec: dict, style: dict, first: list[str]) -> Rendered:
     rose_r = 20
     ext = rose_extent(rose_r, style["font"])
     rose_x = W - 14 - ext if style["rose_right"] else 14 + ext
-    obstacles.boxes.append(compass_rose(canvas, (rose_x, BAND / 2 + 2), rose_r, style["font"], ink, rgb(style["accent"])))
+    rose = compass_rose(canvas, (rose_x, BAND / 2 + 2), rose_r, style["font"], ink, rgb(style["accent"]))
+    obstacles.boxes.append(rose)
     title_x = 18 if style["rose_right"] else 28 + 2 * ext
     title_band(canvas, spec["title"], style["font"], style["title_size"], ink, title_x, BAND / 2)
     d.line([(8, BAND), (W - 8, BAND)], fill=ink, width=1)

@@ -119,7 +119,8 @@ def sample_road_map(rng: np.random.Generator) -> dict:
             continue
         n = len(pos)
         bridges_left = randint(rng, 0, 3) if river else 0
-        pairs = sorted(((i, j) for i in range(n) for j in range(i + 1, n)), key=lambda ij: math.dist(pos[ij[0]], pos[ij[1]]))
+        pairs = sorted(((i, j) for i in range(n) for j in range(i + 1, n)),
+                       key=lambda ij: math.dist(pos[ij[0]], pos[ij[1]]))
         roads: list[tuple[int, int]] = []
         for a, b in pairs:
             if rng.random() < 0.82 and _road_ok(a, b, pos, roads, river, lake, bridges_left):

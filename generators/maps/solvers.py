@@ -189,7 +189,8 @@ def within(spec: dict, a: str, d: int) -> Solution:
     inside = sorted((n for n, x in dist.items() if x is not None and x <= d), key=lambda n: dist[n])
     if any(x == d for x in dist.values()):
         raise NotApplicable("a place lies exactly at the limit")
-    why = (f"Within {d} {v.unit} of {a}: " + (", ".join(f"{n} ({format_number(dist[n])})" for n in inside) or "none") + ".")
+    listed = ", ".join(f"{n} ({format_number(dist[n])})" for n in inside) or "none"
+    why = f"Within {d} {v.unit} of {a}: {listed}."
     return Solution(len(inside), why, _number_distractors(len(inside), 1), _fields(v))
 
 

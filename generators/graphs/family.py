@@ -471,7 +471,7 @@ class FamilyTree(Generator):
 
     def sample_style(self, rng: np.random.Generator) -> dict:
         return {**sample_style(rng), "marriage_gap": randint(rng, 18, 34),
-                "double_marriage_line": bool(rng.random() < 0.5), "born_format": pick(rng, ["b. {}", "born {}"])}
+                "double_marriage_line": bool(rng.random() < 0.5), "born_format": pick(rng, ["born {}", "born in {}"])}
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_family(spec, style)

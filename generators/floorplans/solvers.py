@@ -13,7 +13,7 @@ from generators.floorplans.plan import (COMPASS, MIN_ADJACENT_DM, area, directio
                                         has_door, names, of_type, room as room_of, size_text, touching, wall_length,
                                         window_count)
 from generators.floorplans.sampler import room_data, room_type
-from generators.graphs.common import count_of, near_numbers, pick_pair, pick_yes_or_no
+from generators.graphs.common import count_of, near_numbers, pick_one, pick_pair, pick_yes_or_no
 
 Q = Solvers()
 
@@ -182,16 +182,15 @@ def _windows_of(spec: dict, room: str) -> Solution:
     return Solution(n, f"{room} has {count_of(n, 'window')} on its outer walls.", near_numbers(n))
 
 
-def _repeated_types(spec: dict) -> list[str]:
-    return sorted({r["type"] for r in spec["rooms"] if len(of_type(spec, r["type"])) >= 2})
+def _pick_repeated_type(spec: dict, rng: np.random.Generator) -> str:
+    """A room type the plan has at least two rooms of."""
+    types = sorted({r["type"] for r in spec["rooms"] if len(of_type(spec, r["type"])) >= 2})
+    return pick_one(rng, types, "no room type repeats")
 
 
 @Q.bind("floorplan.total_area")
 def _bind_total(spec: dict, rng: np.random.Generator) -> dict:
-    types = _repeated_types(spec)
-    if not types:
-        raise NotApplicable("no room type repeats")
-    t = pick(rng, types)
+    t = _pick_repeated_type(spec, rng)
     return {"type": t, "plural": room_type(t)["plural"]}
 
 
@@ -208,10 +207,7 @@ def _total(spec: dict, type: str, plural: str) -> Solution:
 
 @Q.bind("floorplan.nearest_of_type")
 def _bind_nearest(spec: dict, rng: np.random.Generator) -> dict:
-    types = _repeated_types(spec)
-    if not types:
-        raise NotApplicable("no room type repeats")
-    t = pick(rng, types)
+    t = _pick_repeated_type(spec, rng)
     start = pick(rng, [n for n in names(spec) if room_of(spec, n)["type"] != t])
     return {"room": start, "type": t, "label": room_type(t)["label"].lower()}
 

@@ -54,7 +54,8 @@ def choose_rotation(labels: list[str], fnt: ImageFont.FreeTypeFont, slot: float,
     return None
 
 
-def legend_size(entries: list[str], fnt: ImageFont.FreeTypeFont, vertical: bool, max_width: float) -> tuple[float, float, int]:
+def legend_size(entries: list[str], fnt: ImageFont.FreeTypeFont, vertical: bool,
+                max_width: float) -> tuple[float, float, int]:
     """Width, height and row count of a legend (``vertical``: one entry a row, else wrapped rows)."""
     lh = line_height(fnt)
     widths = [lh + 6 + size(s, fnt)[0] for s in entries]

@@ -134,6 +134,7 @@ def _direction(spec: dict, series: str, start: str, end: str) -> Solution:
     if v0 == v1:
         raise NotApplicable("no change")
     answer = "increased" if v1 > v0 else "decreased"
-    return Solution(answer=answer, rationale=f"{start}: {fmt(v0)}, {end}: {fmt(v1)}; it {answer} by {fmt(round(abs(v1 - v0), 2))}.",
+    change = fmt(round(abs(v1 - v0), 2))
+    return Solution(answer=answer, rationale=f"{start}: {fmt(v0)}, {end}: {fmt(v1)}; it {answer} by {change}.",
                     distractors=["decreased" if answer == "increased" else "increased", "stayed the same"],
                     fields=fields(spec, series))

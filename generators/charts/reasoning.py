@@ -140,7 +140,8 @@ def _bind_additive_pair(spec: dict, rng: np.random.Generator) -> dict:
 def _pair_sum(spec: dict, a: str, b: str, series: str | None) -> Solution:
     va, vb, tol, source = _pair(spec, a, b, series)
     total = round(va + vb, 2)
-    return Solution(answer=total, rationale=f"{a} is {fmt(va)} and {b} is {fmt(vb)}; {fmt(va)} + {fmt(vb)} = {fmt(total)}.",
+    return Solution(answer=total,
+                    rationale=f"{a} is {fmt(va)} and {b} is {fmt(vb)}; {fmt(va)} + {fmt(vb)} = {fmt(total)}.",
                     distractors=near(total, value_step(spec), [round(abs(va - vb), 2), max(va, vb)]),
                     fields=fields(spec, series), tolerance=2 * tol, extra={"readable_from": source})
 
@@ -169,9 +170,10 @@ Q.bind("chart.average")(_bind_series_only)
 def _average(spec: dict, series: str | None) -> Solution:
     vals = values_of(spec, series)
     tol, source = reading(spec, series)
-    total = round(sum(vals), 2)
-    mean = round(total / len(vals), 2)
-    return Solution(answer=mean, rationale=f"({' + '.join(fmt(v) for v in vals)}) / {len(vals)} = {fmt(total)} / {len(vals)} = {fmt(mean)}.",
+    n, total = len(vals), round(sum(vals), 2)
+    mean = round(total / n, 2)
+    terms = " + ".join(fmt(v) for v in vals)
+    return Solution(answer=mean, rationale=f"({terms}) / {n} = {fmt(total)} / {n} = {fmt(mean)}.",
                     distractors=near(mean, value_step(spec), [float(np.median(vals)), max(vals)]),
                     fields=fields(spec, series), tolerance=max(tol, 0.01), extra={"readable_from": source})
 

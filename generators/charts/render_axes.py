@@ -128,7 +128,8 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         bottom += ah + MARGIN / 2 + th + TICK + PAD
         y0, y1 = top, H - bottom
         steps = len(tick_texts) - 1
-        need_w = max(need_w, W - (x1 - x0) + steps * (tick_w + 2 * PAD), W - (x1 - x0) + size(value_title(spec), f.axis)[0] + PAD)
+        need_w = max(need_w, W - (x1 - x0) + steps * (tick_w + 2 * PAD),
+                     W - (x1 - x0) + size(value_title(spec), f.axis)[0] + PAD)
         if spec["annotated"]:
             vw = max(size(value_label(v), f.value)[0] for v in spec["series"][0]["values"])
             need_w = max(need_w, W - (x1 - x0) + 3 * (vw + 2 * PAD))

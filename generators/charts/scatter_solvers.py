@@ -161,6 +161,7 @@ def _trend(spec: dict, name: str) -> Solution:
     else:
         raise NotApplicable("no clear trend either way")
     return Solution(answer=answer, rationale=f"The correlation of {spec['x']['name']} and {spec['y']['name']} for "
-                    f"{name} is {r:.2f} and the fitted slope is {slope:.2f} (axis units), so {spec['y']['name']} {answer}.",
+                    f"{name} is {r:.2f} and the fitted slope is {slope:.2f} (axis units), "
+                    f"so {spec['y']['name']} {answer}.",
                     distractors=[a for a in ("increases", "decreases", "stays about the same") if a != answer],
                     fields=_fields(spec))

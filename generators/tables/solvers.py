@@ -310,6 +310,7 @@ def _filtered_max(spec: dict, column: str, value: str, measure: str) -> Solution
     f = _fields(spec, measure)
     f["filter_col"] = in_text(column)
     listed = ", ".join(f"{n} {fmt(v)}" for v, n in rows)
-    return Solution(answer=rows[0][1], rationale=f"Rows with {column} {value}: {listed}. The highest {measure} is {rows[0][1]}.",
+    why = f"Rows with {column} {value}: {listed}. The highest {measure} is {rows[0][1]}."
+    return Solution(answer=rows[0][1], rationale=why,
                     distractors=[n for _, n in rows[1:]] + [n for n in names if n not in {x for _, x in rows}],
                     fields=f)

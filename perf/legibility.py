@@ -30,12 +30,26 @@ def normalise(s: str) -> str:
     return re.sub(r"[^0-9a-z]", "", s.lower())
 
 
+def reading_order(words: list[Word]) -> list[Word]:
+    """Words grouped into lines (centres within half a word height), top to bottom, left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.box[1] + w.box[3]) / 2):
+        cy = (w.box[1] + w.box[3]) / 2
+        if lines:
+            last = lines[-1][-1]
+            if abs(cy - (last.box[1] + last.box[3]) / 2) <= 0.5 * max(w.height, last.height):
+                lines[-1].append(w)
+                continue
+        lines.append([w])
+    return [w for line in lines for w in sorted(line, key=lambda w: w.box[0])]
+
+
 def read_back(text: TextBox, words: list[Word]) -> bool:
     """True when the OCR output around the text's box contains the text."""
     target = normalise(text.text)
     if not target:
         return True
-    near = sorted((w for w in words if boxes_overlap(text.box, w.box)), key=lambda w: (w.box[1], w.box[0]))
+    near = reading_order([w for w in words if boxes_overlap(text.box, w.box)])
     return any(target in normalise(w.text) for w in near) or target in normalise("".join(w.text for w in near))
 
 

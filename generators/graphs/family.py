@@ -397,7 +397,7 @@ def family_fonts(spec: dict, style: dict) -> tuple:
     texts = _names(spec) + list(vocab()["sex_legend"].values())
     years = [year_text(p, style) for p in spec["people"]]
     return (legible_font(style["font"], style["font_size"], texts),
-            legible_font(style["font"], style["font_size"] - 2, years))
+            legible_font(style["font"], style["font_size"] + 1, years))
 
 
 def layout_family(spec: dict, style: dict) -> FamilyLayout:
@@ -471,7 +471,7 @@ class FamilyTree(Generator):
 
     def sample_style(self, rng: np.random.Generator) -> dict:
         return {**sample_style(rng), "marriage_gap": randint(rng, 18, 34),
-                "double_marriage_line": bool(rng.random() < 0.5), "born_format": pick(rng, ["born {}", "born in {}"])}
+                "double_marriage_line": bool(rng.random() < 0.5), "born_format": pick(rng, ["born {}", "b. {}"])}
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_family(spec, style)

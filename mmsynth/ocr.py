@@ -384,8 +384,9 @@ class EasyOcrEngine(OcrEngine):
     name = "easyocr"
 
     def __init__(self, cache_dir: str | Path | None = None, use_cache: bool = True, gpu: bool | None = None,
-                 min_size: int = 10, width_ths: float = 0.05):
+                 min_size: int = 10, width_ths: float = 0.05, mag_ratio: float = 1.0):
         self.gpu = cuda_available() if gpu is None else gpu
+        self.mag_ratio = mag_ratio  # >1 enlarges the image for the detector: finds short, small numbers
         self.min_size = min_size
         self.width_ths = width_ths
         super().__init__(cache_dir, use_cache)
@@ -395,7 +396,8 @@ class EasyOcrEngine(OcrEngine):
             version = importlib.metadata.version("easyocr")
         except importlib.metadata.PackageNotFoundError:
             version = "missing"
-        return f"easyocr-{version}-en-min{self.min_size}-w{self.width_ths}"
+        mag = "" if self.mag_ratio == 1.0 else f"-mag{self.mag_ratio}"
+        return f"easyocr-{version}-en-min{self.min_size}-w{self.width_ths}{mag}"
 
     def reader(self):
         key = ("en", self.gpu)
@@ -412,7 +414,8 @@ class EasyOcrEngine(OcrEngine):
         return _READERS[key]
 
     def recognise(self, image: np.ndarray) -> list[Word]:
-        raw = self.reader().readtext(image, min_size=self.min_size, width_ths=self.width_ths)
+        raw = self.reader().readtext(image, min_size=self.min_size, width_ths=self.width_ths,
+                                        mag_ratio=self.mag_ratio)
         words: list[Word] = []
         for quad, text, conf in raw:
             words += split_words(text, tuple((float(x), float(y)) for x, y in quad), float(conf))

@@ -75,9 +75,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=50, help="images per family (default 50)")
     ap.add_argument("-f", "--family", action="append", help="family pattern(s); default: all present")
+    ap.add_argument("--mag-ratio", type=float, default=1.0,
+                    help="EasyOCR detector magnification (2 finds short numbers that 1 misses)")
     ap.add_argument("--roles", help="comma-separated text roles to count (default: all)")
     args = ap.parse_args()
-    engine = get_engine("easyocr")
+    engine = get_engine("easyocr", mag_ratio=args.mag_ratio)
     roles = set(args.roles.split(",")) if args.roles else None
     families = args.family or [f for f in FAMILIES if registry.names(f)]
     print(f"{'family':<12} {'read':>7} {'texts':>6} {'share':>6}   by role")

@@ -22,6 +22,11 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
+def shown_answer(qa: dict) -> str:
+    """The assistant's answer, with the option text beside a letter."""
+    return f"{answer_text(qa)}. {qa['answer']}" if qa.get("options") else answer_text(qa)
+
+
 def main() -> None:
     out_dir = ROOT / "docs" / "gallery"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -38,7 +43,7 @@ def main() -> None:
             img.save(path, quality=85)
             qa_lines = [f"**{name}**"] + [
                 f"Q: {cell(q['question'])}" + (f" ({', '.join(map(str, q['options']))})" if q["options"] else "")
-                + f"<br>A: **{cell(answer_text(q))}**" for q in sample.qa[:3]]
+                + f"<br>A: **{cell(shown_answer(q))}**" for q in sample.qa[:3]]
             rows.append(f"| <img src=\"docs/gallery/{path.name}\" width=\"280\"> | {'<br>'.join(qa_lines)} |")
     readme = ROOT / "README.md"
     text = readme.read_text()

@@ -26,6 +26,7 @@ import io
 import json
 import os
 import threading
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -309,7 +310,7 @@ class OcrCache:
 
 
 # --- engines --------------------------------------------------------------------------------------
-class OcrEngine:
+class OcrEngine(ABC):
     """Base class: subclasses set ``name`` and implement :meth:`recognise` on an RGB array."""
 
     name = ""
@@ -323,8 +324,9 @@ class OcrEngine:
         """What makes two runs' results interchangeable (engine, weights, thresholds)."""
         return self.name
 
+    @abstractmethod
     def recognise(self, image: np.ndarray) -> list[Word]:
-        raise NotImplementedError
+        """Words found in an RGB array, in any order (the caller sorts them)."""
 
     def read_result(self, image: ImageInput) -> OcrResult:
         """OCR one image (a path or a PIL image), from the cache when it was seen before."""

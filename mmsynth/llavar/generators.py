@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from mmsynth.errors import UserError
-from mmsynth.generator import Generator
+from mmsynth.generator import Generator, Rendered
 from mmsynth.llavar.conversation import mentions_ocr, unsupported_claims
 from mmsynth.llavar.families import GROUNDED, READ_TEXT
 from mmsynth.registry import register
@@ -20,9 +20,15 @@ class OcrRecords(Generator):
     task = "ocr"
     generates = False
 
+    def _made_elsewhere(self) -> UserError:
+        return UserError(f"{self.name} records are made from real images by `mmsynth llavar`, "
+                         "not by `mmsynth generate`")
+
     def sample_spec(self, rng: np.random.Generator) -> dict:
-        raise UserError(f"{self.name} records are made from real images by `mmsynth llavar`, "
-                        "not by `mmsynth generate`")
+        raise self._made_elsewhere()
+
+    def render(self, spec: dict, style: dict) -> Rendered:
+        raise self._made_elsewhere()
 
 
 @register("ocr.read_text")

@@ -37,20 +37,27 @@ class FakeLLM:
                     n = len(fake.requests)
                     fake.in_flight += 1
                     fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                left = []
+
+                def leave():  # the request stops counting once its answer starts out
+                    if not left:
+                        left.append(True)
+                        with fake.lock:
+                            fake.in_flight -= 1
                 try:
-                    fake.respond(self, body, n)
+                    fake.respond(self, body, n, leave)
                 finally:
-                    with fake.lock:
-                        fake.in_flight -= 1
+                    leave()
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
-    def respond(self, h: BaseHTTPRequestHandler, body: dict, n: int) -> None:
+    def respond(self, h: BaseHTTPRequestHandler, body: dict, n: int, leave) -> None:
         if self.delay:
             time.sleep(self.delay)
+        leave()
         mode = "fail" if n <= self.fail_first else self.mode
         if mode == "drop":  # close the connection without an answer
             h.close_connection = True

@@ -156,6 +156,23 @@ def test_collator_pads_right_for_training_left_for_generation(bundles, tmp_path)
         assert (batch["labels"][0] != IGNORE).sum() == sum(lab != IGNORE for lab in a.labels)
 
 
+
+def test_llava_pads_wide_images_to_a_square_so_their_edges_are_not_cropped(bundles, tmp_path):
+    """LLaVA-1.5 pads to a square before its processor's centre crop; InstructBLIP resizes
+    the whole image. A wide image with red left and blue right edges keeps both."""
+    wide = Image.new("RGB", (120, 40), (255, 255, 255))
+    wide.paste(COLOURS["red"], (0, 0, 20, 40))
+    wide.paste(COLOURS["blue"], (100, 0, 120, 40))
+    wide.save(tmp_path / "wide.png")
+    for preset in ("tiny-llava", "tiny-instructblip"):
+        pixels = Collator.of(bundles[preset]).images([tmp_path / "wide.png"])["pixel_values"][0]
+        middle_row = pixels[:, pixels.shape[1] // 2]                     # channels x width
+        red_left, blue_right = middle_row[:, 0], middle_row[:, -1]
+        assert red_left[0] > 0.5 and red_left[2] < -0.5, preset       # normalised (x - 0.5) / 0.5
+        assert blue_right[2] > 0.5 and blue_right[0] < -0.5, preset
+    square = Collator.of(bundles["tiny-llava"]).images([tmp_path / "wide.png"])["pixel_values"][0]
+    assert square[:, 0].abs().max() < 0.05       # the top row is the grey (mean) padding, not the image
+
 def test_length_grouped_batches_cover_everything_once_with_little_padding():
     lengths = [(i * 37) % 101 + 5 for i in range(400)]
     batches = length_grouped_batches(lengths, 8, seed=1, epoch=0, group_batches=10)

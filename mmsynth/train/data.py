@@ -329,6 +329,21 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int, epoch
     return [batches[i] for i in rng.permutation(len(batches)).tolist()]
 
 
+def pad_to_square(image: Any, mean: list[float]) -> Any:
+    """The image centred on a square of the processor's mean colour, as LLaVA-1.5 trains:
+    its CLIP processor would otherwise crop the sides of a wide chart (or the top and
+    bottom of a tall page) away, and with them the text that answers the question."""
+    from PIL import Image
+
+    w, h = image.size
+    if w == h:
+        return image
+    side = max(w, h)
+    canvas = Image.new("RGB", (side, side), tuple(int(round(255 * m)) for m in mean))
+    canvas.paste(image, ((side - w) // 2, (side - h) // 2))
+    return canvas
+
+
 @dataclass
 class Collator:
     """Pads a list of examples into model inputs and processes their images. It holds the
@@ -336,10 +351,11 @@ class Collator:
     processor: Any
     family: str
     pad_left: bool = False
+    square: bool = False     # pad each image to a square first (LLaVA-1.5's image_aspect_ratio="pad")
 
     @classmethod
     def of(cls, bundle: Any, pad_left: bool = False) -> "Collator":
-        return cls(bundle.processor, bundle.family, pad_left)
+        return cls(bundle.processor, bundle.family, pad_left, square=bundle.model_type == "llava")
 
     def images(self, paths: list[Path]) -> dict:
         from PIL import Image
@@ -347,7 +363,8 @@ class Collator:
         pil = []
         for p in paths:
             with Image.open(p) as im:
-                pil.append(im.convert("RGB"))
+                rgb = im.convert("RGB")
+            pil.append(pad_to_square(rgb, self.processor.image_processor.image_mean) if self.square else rgb)
         return dict(self.processor.image_processor(images=pil, return_tensors="pt"))
 
     def __call__(self, items: list[Example]) -> dict:

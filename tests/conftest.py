@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+from realdata import REALDATA
 CORE_GENERATORS = ["chart.bar", "dashboard.clock"]
 
 

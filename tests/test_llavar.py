@@ -16,7 +16,7 @@ from mmsynth.validate import validate_corpus
 from test_llm import FakeLLM
 from test_ocr import one_torch_thread  # noqa: F401  (autouse: OCR on one thread here too)
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+from realdata import TEXT_PHOTOS
 
 ENGLISH_REPLY = """Here is the conversation.
 Question: What is the headline of this poster?
@@ -41,7 +41,7 @@ def reply_for(body: dict) -> str:
 
 @pytest.fixture(scope="module")
 def photos() -> Path:
-    folder = REALDATA / "text_photos"
+    folder = TEXT_PHOTOS
     if not (folder / "english.png").is_file() or not (folder / "french.jpg").is_file():
         pytest.skip(f"real text photos are absent ({folder})")
     return folder

@@ -16,12 +16,12 @@ from mmsynth.ocr import (ENGINES, OcrEngine, UnreadableImage, Word, get_engine, 
                          line_below, region_of, split_words)
 from mmsynth.registry import create
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+from realdata import TEXT_PHOTOS
 
 
 @pytest.fixture(scope="module")
 def photos() -> Path:
-    folder = REALDATA / "text_photos"
+    folder = TEXT_PHOTOS
     if not (folder / "english.png").is_file():
         pytest.skip(f"real text photos are absent ({folder})")
     return folder

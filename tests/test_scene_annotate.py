@@ -15,7 +15,7 @@ from scenegraph.annotate.geometry import relation, relations
 from scenegraph.annotate.stages import ImageAnnotation
 from scenegraph.loaders import load_scene_set
 
-BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
+from realdata import BASEBALL
 
 
 @pytest.mark.parametrize("a, b, expected", [

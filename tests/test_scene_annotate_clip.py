@@ -3,7 +3,6 @@ on a real open_clip model (random init: nothing is downloaded)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ from scenegraph.annotate.stages import ClipAttributeStage, ImageAnnotation
 torch = pytest.importorskip("torch")
 from scenegraph.language import attribute_types
 
-BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
+from realdata import BASEBALL  # noqa: E402
 # a deliberately small CLIP (2-layer towers, width 64): the stage's plumbing is what is tested,
 # and a full-size text tower costs minutes on a shared CPU
 TINY_CLIP = {"embed_dim": 64,

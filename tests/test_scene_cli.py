@@ -11,7 +11,7 @@ from PIL import Image
 from mmsynth import cli
 from mmsynth.corpus import load_records
 
-BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
+from realdata import BASEBALL
 
 
 def _generate_and_validate(capsys, out: Path, *args: str) -> list[dict]:

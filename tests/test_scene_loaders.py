@@ -15,7 +15,7 @@ from scenegraph.loaders import load_scene_set, parse_scenes_option
 from scenegraph.paths import resolve_inside
 from scenegraph.safe_pickle import load_masks
 
-BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
+from realdata import BASEBALL
 
 
 @pytest.fixture(scope="module")

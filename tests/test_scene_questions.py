@@ -21,7 +21,7 @@ from scenegraph.loaders import load_scene_set
 from scenegraph.synthetic.raycast import bounding_sphere
 from scenegraph.synthetic.world import camera, sample_scene
 
-BASEBALL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "provision_baseball"
+from realdata import BASEBALL
 # Families that are not well posed anywhere in the two baseball images, checked by hand:
 # every countable label count ties (image 1: all 1; image 2: human 2, ball 2, rest 1), and
 # no relation chain has an unambiguous middle object (the two balls are both "white ball").

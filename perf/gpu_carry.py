@@ -1,27 +1,33 @@
 """Pack into ``.whl/`` (git-ignored) what ``perf/gpu_checks.sh`` needs on a lent GPU machine
-that has torch and transformers but no EasyOCR, and no network to fetch it:
+that has torch and transformers but no EasyOCR, and no network to fetch it. A device call
+carries at most 64 MiB with the working tree, and EasyOCR's English weights alone are 94 MB
+(EasyOCR checks their MD5, so they travel exactly as they are), so they go in two parts:
 
-* wheels of EasyOCR and of its dependencies missing there, for that machine's Python;
-* EasyOCR's English weights stored in fp16, half their size, so that the wheels, the
-  weights and the working tree fit one 64 MiB transfer. EasyOCR loads them into its fp32
-  networks, so the GPU runs the same kernels (speed is measured exactly) and reads within
-  fp16 rounding of the packaged weights.
+* ``.whl/weights-1/``: the first half of a tar of the weights (call 1 stashes it in /tmp);
+* ``.whl/weights-2/``: the second half, with ``.whl/wheels/`` (EasyOCR and its dependencies
+  that the machine lacks, for its Python) and ``.whl/realdata/`` (the photo the GPU OCR
+  test reads; ``../shared/realdata`` does not travel): call 2 joins the halves.
 
-    python perf/gpu_carry.py            # then carry .whl in the device call
+    python perf/gpu_carry.py            # then the calls listed in perf/gpu_checks.sh
 """
 from __future__ import annotations
 
 import argparse
+import io
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
 # EasyOCR's requirements that the GPU machine's image lacks (it has torch, torchvision,
 # numpy, Pillow, scipy, scikit-image, opencv-python-headless, PyYAML and ninja)
 WHEELS = ["easyocr==1.7.2", "python-bidi==0.6.12", "pyclipper==1.4.0", "shapely==2.2.0"]
 PLATFORMS = ["manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64",
              "manylinux1_x86_64"]
+WEIGHTS_TAR = "easyocr-weights.tar"
 
 
 def download_wheels(dest: Path, python: str) -> None:
@@ -32,18 +38,20 @@ def download_wheels(dest: Path, python: str) -> None:
     subprocess.run(cmd + WHEELS, check=True)
 
 
-def half_weights(dest: Path) -> None:
-    """Each weight file of the packaged English models, with floating tensors in fp16."""
-    import torch
-
+def split_weights(out: Path) -> None:
+    """A tar of the packaged weight files, cut in two halves of (nearly) equal size."""
     from mmsynth.ocr import WEIGHT_FILES, easyocr_weights_dir
 
-    source = easyocr_weights_dir()
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in WEIGHT_FILES:
-        state = torch.load(source / name, map_location="cpu", weights_only=True)
-        half = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
-        torch.save(half, dest / name)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name in WEIGHT_FILES:
+            tar.add(easyocr_weights_dir() / name, arcname=name)
+    data = buf.getvalue()
+    half = len(data) // 2
+    for k, part in enumerate((data[:half], data[half:]), start=1):
+        folder = out / f"weights-{k}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{WEIGHTS_TAR}.part{k}").write_bytes(part)
 
 
 def main() -> None:
@@ -51,10 +59,16 @@ def main() -> None:
     ap.add_argument("--python", default="3.12", help="the GPU machine's Python version (3.12)")
     ap.add_argument("-o", "--out", type=Path, default=ROOT / ".whl")
     args = ap.parse_args()
-    download_wheels(args.out, args.python)
-    half_weights(args.out / "easyocr-weights")
-    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
-    print(f"{args.out}: {size / 2 ** 20:.1f} MiB (the device call carries at most 64 MiB with the tree)")
+    shutil.rmtree(args.out, ignore_errors=True)
+    download_wheels(args.out / "wheels", args.python)
+    split_weights(args.out)
+    photos = args.out / "realdata" / "text_photos"
+    photos.mkdir(parents=True)
+    shutil.copy(REALDATA / "text_photos" / "english.png", photos)
+    for folder in sorted(p for p in args.out.iterdir() if p.is_dir()):
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        print(f"{folder}: {size / 2 ** 20:.1f} MiB")
+    print("a device call carries at most 64 MiB with the working tree: weights-1 alone in the first call")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ for s in "$@"; do
         ocr) stage ocr python3 perf/ocr_quality.py -n 3 ;;
         throughput) stage throughput python3 perf/train_throughput.py ;;
         learning) stage learning python3 perf/learning_curve.py -o /tmp/learning-curve
-                  cp /tmp/learning-curve/learning_curve.json /tmp/learning-curve/run/loss.png "$LOGS"/ 2>/dev/null ;;
+                  cp /tmp/learning-curve/{learning_curve.json,trained.png} /tmp/learning-curve/run/loss.png "$LOGS"/ ;;
         *) echo "unknown stage $s (stash, tests, ocr, throughput, learning)" >&2; exit 2 ;;
     esac
 done

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from mmsynth.bench.build import BuildConfig, build
+from mmsynth.bench.report import bar_chart
 from mmsynth.bench.score import score_bench
 from mmsynth.io import atomic_write_json, read_json
 from mmsynth.pipeline import GenerateConfig, default_workers, generate
@@ -117,7 +118,10 @@ def main() -> None:
               f"trained {100 * per_task(after).get(task, 0):5.1f}%")
     atomic_write_json(args.out / "learning_curve.json", {"rows": dict(rows), "before": before, "after": after,
                                                         "config": vars(args) | {"out": str(args.out)}})
-    print(f"details: {args.out / 'learning_curve.json'}; total {time.time() - t0:.0f} s")
+    bar_chart(before, args.out / "untrained.png")
+    bar_chart(after, args.out / "trained.png")
+    print(f"details: {args.out / 'learning_curve.json'}; per family, beside the baselines: "
+          f"{args.out / 'untrained.png'}, {args.out / 'trained.png'}; total {time.time() - t0:.0f} s")
 
 
 if __name__ == "__main__":

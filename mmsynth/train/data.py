@@ -339,7 +339,7 @@ def pad_to_square(image: Any, mean: list[float]) -> Any:
     if w == h:
         return image
     side = max(w, h)
-    canvas = Image.new("RGB", (side, side), tuple(int(round(255 * m)) for m in mean))
+    canvas = Image.new("RGB", (side, side), tuple(int(255 * m) for m in mean))   # truncated, as LLaVA does
     canvas.paste(image, ((side - w) // 2, (side - h) // 2))
     return canvas
 

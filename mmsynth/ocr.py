@@ -395,10 +395,10 @@ def easyocr_weights_dir() -> Path:
 def own_weights_tag() -> str:
     """Part of the cache key when ``MMSYNTH_EASYOCR_MODELS`` names other weights (their file
     sizes and times), so their results never mix with the packaged weights' in the cache."""
-    folder = os.environ.get("MMSYNTH_EASYOCR_MODELS")
-    if not folder:
+    if not os.environ.get("MMSYNTH_EASYOCR_MODELS"):
         return ""
-    stats = [(f, (Path(folder) / f).stat()) for f in WEIGHT_FILES if (Path(folder) / f).is_file()]
+    folder = easyocr_weights_dir()
+    stats = [(f, (folder / f).stat()) for f in WEIGHT_FILES]
     digest = hashlib.sha1(repr([(f, st.st_size, st.st_mtime_ns) for f, st in stats]).encode()).hexdigest()
     return f"-weights{digest[:10]}"
 

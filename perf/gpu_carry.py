@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = ROOT.parent / "shared" / "realdata"
+REALDATA = Path(os.environ.get("MMSYNTH_REALDATA") or ROOT.parent / "shared" / "realdata")
 # EasyOCR's requirements that the GPU machine's image lacks (it has torch, torchvision,
 # numpy, Pillow, scipy, scikit-image, opencv-python-headless, PyYAML and ninja)
 WHEELS = ["easyocr==1.7.2", "python-bidi==0.6.12", "pyclipper==1.4.0", "shapely==2.2.0"]

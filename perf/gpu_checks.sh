@@ -40,7 +40,7 @@ stage() {
     local name=$1; shift
     echo "=== $name: $*" | tee -a "$LOGS/$name.log"
     local t0=$SECONDS
-    timeout "$STAGE_LIMIT" "$@" 2>&1 | tee -a "$LOGS/$name.log" | grep -v -E '^\s*$|it/s\]|s/it\]|/s\]|step/s'
+    timeout "$STAGE_LIMIT" "$@" 2>&1 | tee -a "$LOGS/$name.log" | grep -v -E '^\s*$|/s\]|s/it\]|step/s'
     echo "=== $name: exit ${PIPESTATUS[0]} after $((SECONDS - t0)) s" | tee -a "$LOGS/$name.log"
 }
 

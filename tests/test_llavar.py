@@ -41,10 +41,9 @@ def reply_for(body: dict) -> str:
 
 @pytest.fixture(scope="module")
 def photos() -> Path:
-    folder = TEXT_PHOTOS
-    if not (folder / "english.png").is_file() or not (folder / "french.jpg").is_file():
-        pytest.skip(f"real text photos are absent ({folder})")
-    return folder
+    if not (TEXT_PHOTOS / "english.png").is_file() or not (TEXT_PHOTOS / "french.jpg").is_file():
+        pytest.skip(f"real text photos are absent ({TEXT_PHOTOS})")
+    return TEXT_PHOTOS
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,9 @@ from realdata import TEXT_PHOTOS
 
 @pytest.fixture(scope="module")
 def photos() -> Path:
-    folder = TEXT_PHOTOS
-    if not (folder / "english.png").is_file():
-        pytest.skip(f"real text photos are absent ({folder})")
-    return folder
+    if not (TEXT_PHOTOS / "english.png").is_file():
+        pytest.skip(f"real text photos are absent ({TEXT_PHOTOS})")
+    return TEXT_PHOTOS
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -82,7 +81,6 @@ def test_word_recall_on_a_rendered_receipt(easy):
     assert recall >= 0.7, (recall, truth, seen)
 
 
-
 def test_weights_folder_from_the_environment(monkeypatch, tmp_path):
     """MMSYNTH_EASYOCR_MODELS replaces the weights package; a folder without the weights is a
     one-line user error, and other weights get their own cache key."""
@@ -98,6 +96,7 @@ def test_weights_folder_from_the_environment(monkeypatch, tmp_path):
     assert easyocr_weights_dir() == tmp_path
     own_key = get_engine("easyocr", use_cache=False).settings_key()
     assert own_key != plain_key and own_key.startswith(plain_key)
+
 
 class CountingEngine(OcrEngine):
     """A stand-in engine that 'reads' the mean grey level, counting its calls."""

@@ -4,7 +4,9 @@ on a held-out benchmark before and after, beside the answer-prior baselines.
 Steps (each resumable: rerunning with the same --out continues where it stopped):
 1. ``OUT/corpus``: ``mmsynth generate`` of the chosen generators (clocks and bar charts);
 2. ``OUT/bench``: ``mmsynth bench build`` from the same generators with another seed,
-   sharing no image or question with the corpus (``--exclude``);
+   sharing no image or question with the corpus (``--exclude``); and ``OUT/seen``, a
+   benchmark drawn from the training corpus itself (``--from``), which tells underfitting
+   (seen as low as held out) from overfitting (seen far above held out);
 3. ``OUT/run``: ``mmsynth train`` of the tiny preset (full fine-tuning from random init);
 4. ``OUT/untrained``: the very random initialisation the run started from;
 5. ``mmsynth predict`` with both, ``mmsynth bench score --baseline``, and a table:
@@ -45,11 +47,14 @@ def make_corpus(out: Path, generators: list[str], n: int, workers: int) -> Path:
     return corpus
 
 
-def make_bench(out: Path, generators: list[str], n: int, corpus: Path) -> Path:
-    bench = out / "bench"
+def make_bench(out: Path, generators: list[str], n: int, corpus: Path) -> tuple[Path, Path]:
+    """The held-out benchmark, and one of questions the model was trained on."""
+    bench, seen = out / "bench", out / "seen"
     if not (bench / "bench.json").exists():
         build(BuildConfig(out=bench, n=n, seed=1, patterns=generators, exclude=[corpus]))
-    return bench
+    if not (seen / "bench.json").exists():
+        build(BuildConfig(out=seen, n=n, seed=2, source_corpus=corpus))
+    return bench, seen
 
 
 def untrained_run(run: Path, out: Path) -> Path:
@@ -63,7 +68,7 @@ def untrained_run(run: Path, out: Path) -> Path:
 
 
 def score(run: Path, bench: Path, name: str, batch_size: int) -> dict:
-    preds = bench.parent / f"preds-{name}.jsonl"
+    preds = bench.parent / f"preds-{name}-{bench.name}.jsonl"
     if not preds.exists():
         predict(run, bench, preds, batch_size=batch_size, max_new_tokens=16)
     summary, _ = score_bench(bench, preds, baselines=True, n_boot=200)
@@ -95,7 +100,7 @@ def main() -> None:
 
     t0 = time.time()
     corpus = make_corpus(args.out, args.generators, args.n, args.workers)
-    bench = make_bench(args.out, args.generators, args.bench_n, corpus)
+    bench, seen = make_bench(args.out, args.generators, args.bench_n, corpus)
     print(f"corpus and benchmark ready in {time.time() - t0:.0f} s")
     run = args.out / "run"
     cfg = TrainConfig(data=str(corpus), model=args.model, out=str(run), max_steps=args.steps,
@@ -112,16 +117,21 @@ def main() -> None:
 
     before = score(untrained_run(run, args.out), bench, "untrained", args.batch_size)
     after = score(run, bench, "trained", args.batch_size)
-    rows = [("untrained", before["overall"]), ("trained", after["overall"])]
+    fit = score(run, seen, "trained", args.batch_size)
+    rows = [("untrained", before["overall"]), ("trained", after["overall"]),
+            ("trained, on training questions", fit["overall"])]
     rows += [(f"baseline: {name}", s["overall"]) for name, s in after.get("baselines", {}).items()]
-    print(f"\naccuracy on {bench} ({after['answered']} questions, held out from the corpus):")
+    print(f"\naccuracy on {bench} ({after['answered']} questions, held out from the corpus; "
+          f"the third row on {seen}, questions trained on):")
     for name, acc in rows:
         print(f"  {name:<32} {100 * acc:6.1f}%")
     tasks = sorted(set(per_task(after)) | set(per_task(before)))
     for task in tasks:
         print(f"  {task:<12} untrained {100 * per_task(before).get(task, 0):5.1f}%   "
-              f"trained {100 * per_task(after).get(task, 0):5.1f}%")
+              f"trained {100 * per_task(after).get(task, 0):5.1f}%   on training questions "
+              f"{100 * per_task(fit).get(task, 0):5.1f}%")
     atomic_write_json(args.out / "learning_curve.json", {"rows": dict(rows), "before": before, "after": after,
+                                                        "seen": fit,
                                                         "config": vars(args) | {"out": str(args.out)}})
     bar_chart(before, args.out / "untrained.png")
     bar_chart(after, args.out / "trained.png")

@@ -18,11 +18,12 @@ from mmsynth.rand import pick, randint, uniform, weighted
 
 from generators.floorplans.partition import Rect, exterior_sides, shared_wall, split_footprint
 from generators.floorplans.plan import door_ends, entrance_ends, swing_box
-from generators.graphs.geometry import boxes_intersect
+from generators.graphs.geometry import boxes_intersect, grow
 
 MIN_DOOR_WALL = 15   # dm of shared wall needed for a door (door plus margins)
 MAX_ATTEMPTS = 500   # plans tried before rooms.yaml is judged impossible (a handful suffice in practice)
 MAX_EXTRA_DOORS = 2  # doors beyond the spanning tree, giving some plans a choice of routes
+SWING_GAP = 0.1     # m kept clear between two door swings: touching swings read as colliding
 NORTHS = ("up", "right", "down", "left")
 
 
@@ -151,14 +152,16 @@ def _door(a: str, b: str, wall: tuple[str, int, int, int], lo: int, hi: int) -> 
 
 def _clear_door(rng: np.random.Generator, swept: list, make, span: tuple[int, int], wmin: int, wmax: int,
                 ends) -> dict | None:
-    """A door of ``wmin``-``wmax`` dm placed along ``span`` (0.3 m from its ends) whose swing misses
-    every swing in ``swept`` (which it joins); None when ten tries find no such place."""
+    """A door of ``wmin``-``wmax`` dm placed along ``span`` (0.3 m from its ends) whose swing keeps
+    ``SWING_GAP`` from every swing in ``swept`` (which it joins); None when ten tries find no such
+    place. The gap also keeps swings that merely touch in metres from overlapping by a rounding
+    error once scaled to pixels."""
     for _ in range(10):
         width = randint(rng, wmin, wmax)
         start = randint(rng, span[0] + 3, span[1] - 3 - width)
         door = make(start, start + width)
         box = swing_box(*ends(door))
-        if not any(boxes_intersect(box, other) for other in swept):
+        if not any(boxes_intersect(grow(box, SWING_GAP), other) for other in swept):
             swept.append(box)
             return door
     return None

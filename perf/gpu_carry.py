@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -22,7 +21,9 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = Path(os.environ.get("MMSYNTH_REALDATA") or ROOT.parent / "shared" / "realdata")
+sys.path.insert(0, str(ROOT / "tests"))
+from realdata import TEXT_PHOTOS  # noqa: E402  (where the tests find the real data, MMSYNTH_REALDATA included)
+
 # EasyOCR's requirements that the GPU machine's image lacks (it has torch, torchvision,
 # numpy, Pillow, scipy, scikit-image, opencv-python-headless, PyYAML and ninja)
 WHEELS = ["easyocr==1.7.2", "python-bidi==0.6.12", "pyclipper==1.4.0", "shapely==2.2.0"]
@@ -65,7 +66,7 @@ def main() -> None:
     split_weights(args.out)
     photos = args.out / "realdata" / "text_photos"
     photos.mkdir(parents=True)
-    shutil.copy(REALDATA / "text_photos" / "english.png", photos)
+    shutil.copy(TEXT_PHOTOS / "english.png", photos)
     for folder in sorted(p for p in args.out.iterdir() if p.is_dir()):
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
         print(f"{folder}: {size / 2 ** 20:.1f} MiB")

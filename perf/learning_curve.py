@@ -133,11 +133,11 @@ def main() -> None:
           f"the third row on {seen}, questions trained on):")
     for name, acc in rows:
         print(f"  {name:<32} {100 * acc:6.1f}%")
-    tasks = sorted(set(per_task(after)) | set(per_task(before)))
-    for task in tasks:
-        print(f"  {task:<12} untrained {100 * per_task(before).get(task, 0):5.1f}%   "
-              f"trained {100 * per_task(after).get(task, 0):5.1f}%   on training questions "
-              f"{100 * per_task(fit).get(task, 0):5.1f}%")
+    untrained, trained, seen_scores = per_task(before), per_task(after), per_task(fit)
+    for task in sorted(set(trained) | set(untrained)):
+        print(f"  {task:<12} untrained {100 * untrained.get(task, 0):5.1f}%   "
+              f"trained {100 * trained.get(task, 0):5.1f}%   on training questions "
+              f"{100 * seen_scores.get(task, 0):5.1f}%")
     atomic_write_json(args.out / "learning_curve.json", {"rows": dict(rows), "before": before, "after": after,
                                                         "seen": fit,
                                                         "config": vars(args) | {"out": str(args.out)}})

@@ -156,7 +156,6 @@ def test_collator_pads_right_for_training_left_for_generation(bundles, tmp_path)
         assert (batch["labels"][0] != IGNORE).sum() == sum(lab != IGNORE for lab in a.labels)
 
 
-
 def test_llava_pads_wide_images_to_a_square_so_their_edges_are_not_cropped(bundles, tmp_path):
     """LLaVA-1.5 pads to a square before its processor's centre crop; InstructBLIP resizes
     the whole image. A wide image with red left and blue right edges keeps both."""
@@ -172,6 +171,7 @@ def test_llava_pads_wide_images_to_a_square_so_their_edges_are_not_cropped(bundl
         assert blue_right[2] > 0.5 and blue_right[0] < -0.5, preset
     square = Collator.of(bundles["tiny-llava"]).images([tmp_path / "wide.png"])["pixel_values"][0]
     assert square[:, 0].abs().max() < 0.05       # the top row is the grey (mean) padding, not the image
+
 
 def test_length_grouped_batches_cover_everything_once_with_little_padding():
     lengths = [(i * 37) % 101 + 5 for i in range(400)]

@@ -10,6 +10,7 @@ import io
 import platform
 import sys
 from pathlib import Path
+from collections import Counter
 from typing import Any, Iterator
 
 from PIL import Image
@@ -131,3 +132,39 @@ class CorpusWriter:
 def manifest_base(command: str, config: dict[str, Any]) -> dict:
     return {"command": command_line(), "kind": command, "config": config, "versions": package_versions(),
             "status": "running"}
+
+
+def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
+    """Check that OUT may take a shard-by-shard run of ``kind`` with ``config`` (a new or
+    empty folder, or this very run with ``resume``); return the finished shards of a run
+    being resumed."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()):
+        old = read_manifest(out)
+        if not old:
+            raise UserError(f"{out}: is not empty and holds no mmsynth run (choose another -o)")
+        if old.get("kind") != kind or old.get("config") != config:
+            raise UserError(f"{out}: holds a different run ({old.get('command', 'unknown command')}); "
+                            "choose another -o")
+        if not resume:
+            raise UserError(f"{out}: holds this run already (status {old.get('status', 'unknown')}); "
+                            "use --resume to finish it")
+        return {k: v for k, v in old.get("shards", {}).items() if v.get("finished")}
+    try:
+        (out / DATA_DIR).mkdir(parents=True, exist_ok=True)
+        (out / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{out}: cannot write there ({e.strerror or e})") from None
+    return {}
+
+
+def write_shard_manifest(out: Path, manifest: dict, shards: dict, status: str) -> dict:
+    """Write the manifest of a shard-by-shard run: its status, every shard's stats, and the
+    totals of their ``counts``."""
+    totals: Counter = Counter()
+    for stats in shards.values():
+        totals.update(stats["counts"])
+    manifest.update(status=status, counts=dict(sorted(totals.items())), shards=dict(sorted(shards.items())))
+    write_manifest(out, manifest)
+    return manifest

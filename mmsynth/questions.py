@@ -154,15 +154,22 @@ def ask(family: QuestionFamily, spec: dict, rng: np.random.Generator, mc_share: 
     if sol.tolerance is not None:
         qa["tolerance"] = sol.tolerance
     qa.update(sol.extra)
-    use_mc = family.mc and family.answer_type in MC_ANSWER_TYPES and rng.random() < mc_share
-    if use_mc:
-        wrong = _distinct_distractors(sol.answer, sol.distractors, family.answer_type)
-        if wrong:
-            right = format_answer(sol.answer, family.answer_type)
-            qa["options"] = shuffled(rng, [right] + wrong[: n_options - 1])
-            qa["answer"] = right
-            qa["answer_type"] = "choice"
+    if family.mc and family.answer_type in MC_ANSWER_TYPES and rng.random() < mc_share:
+        make_multiple_choice(qa, sol, rng, n_options)
     return qa
+
+
+def make_multiple_choice(qa: dict, sol: Solution, rng: np.random.Generator, n_options: int = 4) -> bool:
+    """Turn an open qa entry into multiple choice in place: the formatted answer among
+    distinct distractors in random order; False (and unchanged) when there are none."""
+    wrong = _distinct_distractors(sol.answer, sol.distractors, qa["answer_type"])
+    if not wrong:
+        return False
+    right = format_answer(sol.answer, qa["answer_type"])
+    qa["options"] = shuffled(rng, [right] + wrong[: n_options - 1])
+    qa["answer"] = right
+    qa["answer_type"] = "choice"
+    return True
 
 
 def ask_many(families: list[QuestionFamily], spec: dict, rng: np.random.Generator, k: int,

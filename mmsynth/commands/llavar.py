@@ -4,9 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mmsynth.errors import UserError
 from mmsynth.llavar.build import LlavarConfig, LlavarRun, summary
-from mmsynth.llm import ChatClient
+from mmsynth.llm import add_llm_arguments, client_from_args
 from mmsynth.ocr import ENGINES, get_engine
 
 NAME = "llavar"
@@ -26,11 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", default="easyocr", choices=sorted(ENGINES), help="OCR engine (easyocr)")
     p.add_argument("--ocr-cache", default=None, help="OCR cache folder (default ~/.cache/mmsynth/ocr)")
     p.add_argument("--cpu", action="store_true", help="OCR on the CPU even if there is a GPU")
-    p.add_argument("--llm", metavar="BASE_URL", help="OpenAI-compatible server, e.g. http://localhost:8000")
-    p.add_argument("--model", help="model name on the --llm server")
-    p.add_argument("--concurrency", type=int, default=4, help="LLM requests in flight (4)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per LLM request (120)")
-    p.add_argument("--retries", type=int, default=3, help="retries of a failed LLM request (3)")
+    add_llm_arguments(p)
     p.add_argument("--captions", help="captions for the LLM prompt: JSON {image: caption} or JSONL")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in OUT")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -43,12 +38,7 @@ def run(args: argparse.Namespace) -> int:
     options = {"cache_dir": args.ocr_cache}
     if args.cpu:
         options["gpu"] = False
-    client = None
-    if args.llm or args.model:
-        if not (args.llm and args.model):
-            raise UserError("--llm and --model go together")
-        client = ChatClient(args.llm, args.model, timeout=args.timeout, retries=args.retries,
-                            concurrency=args.concurrency, cache_dir=f"{args.output}/.llm_cache")
+    client = client_from_args(args, f"{args.output}/.llm_cache")
     manifest = LlavarRun(cfg, args.output, get_engine(args.engine, **options), client,
                          progress=not args.quiet).run(resume=args.resume)
     print(summary(manifest))

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from mmsynth.corpus import (DATA_DIR, IMAGES_DIR, CorpusWriter, iter_records, manifest_base, read_manifest,
-                            write_image, write_manifest)
+from mmsynth.corpus import (DATA_DIR, IMAGES_DIR, CorpusWriter, claim_output, iter_records, manifest_base,
+                            write_image, write_shard_manifest)
 from mmsynth.errors import UserError
 from mmsynth.generator import Sample, conversation
 from mmsynth.io import read_json, read_jsonl
@@ -92,29 +92,6 @@ def load_captions(path: str | None) -> dict[str, str]:
     return data
 
 
-def prepare_out(out: Path, cfg: LlavarConfig, resume: bool) -> dict:
-    """Check that OUT may take this run; returns the finished shards of a run being resumed."""
-    if out.exists() and not out.is_dir():
-        raise UserError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        old = read_manifest(out)
-        if not old:
-            raise UserError(f"{out}: is not empty and holds no mmsynth run (choose another -o)")
-        if old.get("kind") != "llavar" or old.get("config") != asdict(cfg):
-            raise UserError(f"{out}: holds a different run ({old.get('command', 'unknown command')}); "
-                            "choose another -o")
-        if not resume:
-            raise UserError(f"{out}: holds this run already (status {old.get('status', 'unknown')}); "
-                            "use --resume to finish it")
-        return {k: v for k, v in old.get("shards", {}).items() if v.get("finished")}
-    try:
-        (out / DATA_DIR).mkdir(parents=True, exist_ok=True)
-        (out / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"{out}: cannot write there ({e.strerror or e})") from None
-    return {}
-
-
 class LlavarRun:
     """One ``mmsynth llavar`` run into a corpus folder."""
 
@@ -131,7 +108,7 @@ class LlavarRun:
         images = collect_images(self.cfg.inputs)
         if not images:
             raise UserError(f"no images found in {', '.join(self.cfg.inputs)}")
-        shards = prepare_out(self.out, self.cfg, resume)
+        shards = claim_output(self.out, "llavar", asdict(self.cfg), resume)
         manifest = manifest_base("llavar", asdict(self.cfg))
         writer = CorpusWriter(self.out)
         size = self.cfg.shard_size
@@ -159,12 +136,7 @@ class LlavarRun:
         return self._write(manifest, shards, "incomplete" if unfinished else "complete")
 
     def _write(self, manifest: dict, shards: dict, status: str) -> dict:
-        totals: Counter = Counter()
-        for stats in shards.values():
-            totals.update(stats["counts"])
-        manifest.update(status=status, counts=dict(sorted(totals.items())), shards=dict(sorted(shards.items())))
-        write_manifest(self.out, manifest)
-        return manifest
+        return write_shard_manifest(self.out, manifest, shards, status)
 
     # --- one shard ---------------------------------------------------------------------------
     def process(self, chunk: list[InputImage], bar: tqdm) -> tuple[list[dict], dict]:

@@ -20,7 +20,8 @@ from PIL import Image
 
 from mmsynth import __version__
 from mmsynth.draw import TextBox
-from mmsynth.questions import QuestionFamily, ask_many, verify_qa
+from mmsynth.evolve.operators import verify_part
+from mmsynth.questions import QuestionFamily, ask_many
 from mmsynth.rand import randint, rng_for
 from mmsynth.record import IMAGE_TOKEN, OPTION_LETTERS, format_answer
 
@@ -62,7 +63,10 @@ def question_prompt(qa: dict) -> str:
 
 
 def answer_text(qa: dict) -> str:
-    """The assistant-turn text of a qa entry: the option letter for multiple choice, else the answer."""
+    """The assistant-turn text of a qa entry: its ``response`` when it says more than the
+    answer (reasoning shown step by step), the option letter for multiple choice, else the answer."""
+    if qa.get("response"):
+        return qa["response"]
     if qa.get("options"):
         return OPTION_LETTERS[qa["options"].index(qa["answer"])]
     return format_answer(qa["answer"], qa["answer_type"])
@@ -124,15 +128,12 @@ class Generator(ABC):
         return None
 
     def verify(self, record: dict) -> list[str]:
-        """Recompute every answer of a record from its ``source``; return the disagreements."""
+        """Recompute every answer of a record from its ``source`` (those of evolved questions
+        too, part by part); return the disagreements."""
         by_name = {f.name: f for f in self.families}
         errors = []
         for i, qa in enumerate(record.get("qa", [])):
-            fam = by_name.get(qa.get("family"))
-            if fam is None:
-                errors.append(f"qa[{i}]: unknown family {qa.get('family')!r} for {self.name}")
-                continue
-            err = verify_qa(fam, record["source"], qa)
+            err = verify_part(by_name, record["source"], qa)
             if err:
                 errors.append(f"qa[{i}]: {err}")
         return errors

@@ -1,0 +1,341 @@
+"""``mmsynth evolve``: evolve a corpus's instructions in rounds (after MMEvol).
+
+Each round, every record draws one direction (perception, reasoning, interaction) and
+tries that direction's operators in random order until one proposes an evolution (then
+the other directions', when none of the drawn one applies). The
+proposal is then eliminated if it fails a check: its answer does not recompute from the
+source, its question repeats one the record has, it is longer than ``max_question_chars``
+or needs more than ``max_steps`` reasoning steps. A record where no operator applies is
+counted as eliminated too (``not_applicable``) and stays as it was for that round. Evolutions build on
+earlier rounds' results, so three rounds can nest a comparison inside a condition.
+
+With an LLM, each round's new template questions are rephrased (:mod:`mmsynth.evolve.rewrite`)
+before the next round builds on them; answers never come from the LLM.
+
+Output shards mirror the input shards and are written atomically; the manifest lists the
+finished ones. ``--resume`` redoes only unfinished shards (LLM replies come from the
+cache); a shard where an LLM request failed is written with template wording and left
+unfinished, so ``--resume`` retries just those requests. Records that are corrupt, invalid,
+of an unknown generator, with a missing image, or whose answers do not verify are skipped
+and counted, never evolved.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from mmsynth import registry
+from mmsynth.corpus import DATA_DIR, claim_output, manifest_base, require_corpus, shard_paths, write_image, \
+    write_shard_manifest
+from mmsynth.errors import NotApplicable, UserError
+from mmsynth.evolve.operators import DIRECTIONS, OPERATORS, Context, Evolution, Operator, steps, verify_part
+from mmsynth.evolve.rewrite import build_messages, check_rewrite
+from mmsynth.generator import Generator, conversation, question_prompt
+from mmsynth.io import atomic_write_bytes, atomic_write_jsonl
+from mmsynth.llm import ChatClient, LLMError, LLMUnavailable
+from mmsynth.rand import pick, rng_for, shuffled
+from mmsynth.record import qa_errors, validate_record
+
+MAX_LISTED = 20
+
+
+@dataclass
+class EvolveConfig:
+    """Everything that decides a run's output; stored in the manifest and compared on resume."""
+    corpus: str
+    rounds: int = 3
+    seed: int = 0
+    directions: list[str] = field(default_factory=lambda: list(DIRECTIONS))
+    max_steps: int = 4
+    max_question_chars: int = 600
+    llm: str | None = None
+    model: str | None = None
+
+    def check(self) -> None:
+        if self.rounds < 1:
+            raise UserError("--rounds must be at least 1")
+        unknown = [d for d in self.directions if d not in DIRECTIONS]
+        if unknown or not self.directions:
+            raise UserError(f"unknown direction {', '.join(unknown) or '(none given)'} "
+                            f"(choose from {', '.join(DIRECTIONS)})")
+        if self.max_steps < 2 or self.max_question_chars < 40:
+            raise UserError("--max-steps must be at least 2 and --max-question-chars at least 40")
+
+
+@dataclass
+class Evolving:
+    """One record on its way through the rounds."""
+    record: dict
+    generator: Generator
+    ctx: Context
+    history: list[dict] = field(default_factory=list)
+
+
+class EvolveRun:
+    """One ``mmsynth evolve`` run from a corpus into another corpus folder."""
+
+    def __init__(self, cfg: EvolveConfig, out: str | Path, client: ChatClient | None = None,
+                 progress: bool = True):
+        if (cfg.llm is None) != (client is None):
+            raise ValueError("a client is given exactly when cfg.llm names a server")
+        cfg.check()
+        self.cfg, self.out, self.client, self.progress = cfg, Path(out), client, progress
+        self.source = require_corpus(cfg.corpus)
+        self.generators: dict[str, Generator | None] = {}
+
+    def run(self, resume: bool = False) -> dict:
+        inputs = shard_paths(self.source)
+        if not inputs:
+            raise UserError(f"{self.source}: the corpus has no shards in {DATA_DIR}/")
+        if self.out.resolve() == self.source.resolve():
+            raise UserError(f"{self.out}: write the evolved corpus to another folder than its source")
+        shards = claim_output(self.out, "evolve", asdict(self.cfg), resume)
+        manifest = manifest_base("evolve", asdict(self.cfg)) | {"source_corpus": str(self.source.resolve())}
+        total = sum(sum(1 for line in p.open("rb") if line.strip()) for p in inputs)
+        bar = tqdm(total=total, desc="evolve", unit="rec", disable=not self.progress)
+        try:
+            for path in inputs:
+                done = shards.get(path.stem)
+                if done and (self.out / DATA_DIR / path.name).exists():
+                    bar.update(done["counts"].get("lines", 0))
+                    continue
+                records, stats = self.process(path, bar)
+                atomic_write_jsonl(self.out / DATA_DIR / path.name, records)
+                shards[path.stem] = stats
+                write_shard_manifest(self.out, manifest, shards, "running")
+        except (LLMUnavailable, KeyboardInterrupt):
+            write_shard_manifest(self.out, manifest, shards, "interrupted")
+            raise
+        finally:
+            bar.close()
+        unfinished = [k for k, v in shards.items() if not v["finished"]]
+        manifest = write_shard_manifest(self.out, manifest, shards, "incomplete" if unfinished else "complete")
+        plot_rounds(manifest["counts"], self.cfg.rounds, self.out / "evolution.png")
+        return manifest
+
+    # --- one shard ---------------------------------------------------------------------------
+    def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
+        counts: Counter = Counter()
+        skipped: list[str] = []
+        items: list[Evolving] = []
+        for where, rec, problem in read_lenient(path):
+            counts["lines"] += 1
+            bar.update(1)
+            if problem:
+                counts["skipped.corrupt"] += 1
+                skipped.append(problem)
+            elif (item := self.admit(rec, where, counts, skipped)) is not None:
+                items.append(item)
+        finished = True
+        for r in range(1, self.cfg.rounds + 1):
+            pending = [(item, ev) for item in items if (ev := self.evolve_once(item, r, counts)) is not None
+                       and ev.rewritable]
+            if self.client is not None and pending:
+                finished &= self.rewrite(pending, counts)
+        records = [self.finish(item, counts) for item in items]
+        return records, {"finished": finished, "counts": dict(counts), "skipped": skipped[:MAX_LISTED]}
+
+    def admit(self, rec: dict, where: str, counts: Counter, skipped: list[str]) -> Evolving | None:
+        """The record ready to evolve (its images linked into OUT), or None, counted, when it cannot be."""
+        def skip(reason: str, detail: str) -> None:
+            counts[f"skipped.{reason}"] += 1
+            skipped.append(f"{where}: {detail}")
+            return None
+
+        errs = validate_record(rec)
+        if errs:
+            return skip("invalid", errs[0])
+        gen = self.generator(rec["generator"])
+        if gen is None:
+            return skip("unknown_generator", f"unknown generator {rec['generator']!r}")
+        bad = gen.verify(rec)
+        if bad:
+            return skip("unverified", bad[0])
+        missing = [p for p in rec["images"] if not (self.source / p).is_file()]
+        if missing:
+            return skip("missing_image", f"missing image {missing[0]}")
+        for rel in rec["images"]:
+            link_image(self.source / rel, self.out, rel)
+        counts["records"] += 1
+        counts["questions_in"] += len(rec["qa"])
+        counts["steps_in"] += sum(steps(q) for q in rec["qa"])
+        families = {f.name: f for f in gen.families}
+        return Evolving(rec, gen, Context(rec["source"], families, [dict(q) for q in rec["qa"]], gen.mc_share))
+
+    def generator(self, name: str) -> Generator | None:
+        if name not in self.generators:
+            try:
+                self.generators[name] = registry.create(name)
+            except UserError:
+                self.generators[name] = None
+        return self.generators[name]
+
+    # --- one evolution step ------------------------------------------------------------------
+    def evolve_once(self, item: Evolving, r: int, counts: Counter) -> Evolution | None:
+        """Round ``r`` for one record: the kept evolution (already applied), or None."""
+        rng = rng_for(self.cfg.seed, r, f"evolve:{item.record['id']}")
+        drawn = pick(rng, self.cfg.directions)
+        for direction in [drawn] + shuffled(rng, [d for d in self.cfg.directions if d != drawn]):
+            for op in shuffled(rng, [o for o in OPERATORS.values() if o.direction == direction]):
+                try:
+                    ev = op.propose(item.ctx, rng)
+                except NotApplicable:
+                    continue
+                reason = self.eliminate(item.ctx, ev)
+                self._log(item, r, direction, op.name, reason or "kept", counts)
+                if reason:
+                    return None
+                apply(item.ctx, ev, op, r)
+                return ev
+        self._log(item, r, drawn, None, "not_applicable", counts)
+        return None
+
+    def eliminate(self, ctx: Context, ev: Evolution) -> str | None:
+        """Why an evolution fails (MMEvol's instruction elimination), or None when it is kept."""
+        if qa_errors(ev.qa):
+            return "invalid"
+        if verify_part(ctx.families, ctx.spec, ev.qa):
+            return "unverified"
+        if steps(ev.qa) > self.cfg.max_steps:
+            return "too_complex"
+        if len(question_prompt(ev.qa)) > self.cfg.max_question_chars:
+            return "too_long"
+        others = {q["question"] for i, q in enumerate(ctx.qa) if i not in ev.replaces}
+        if ev.qa["question"] in others:
+            return "duplicate"
+        return None
+
+    @staticmethod
+    def _log(item: Evolving, r: int, direction: str, op: str | None, result: str, counts: Counter) -> None:
+        item.history.append({"round": r, "direction": direction, "op": op, "result": result})
+        if result == "kept":
+            counts[f"kept.{op}"] += 1
+            counts[f"round{r}.kept.{direction}"] += 1
+        else:
+            counts[f"eliminated.{result}"] += 1
+            counts[f"round{r}.eliminated"] += 1
+
+    def rewrite(self, pending: list[tuple[Evolving, Evolution]], counts: Counter) -> bool:
+        """Rephrase this round's template questions; False when a request failed."""
+        replies = self.client.chat_many([build_messages(ev.qa["question"]) for _, ev in pending],
+                                        progress=self.progress)
+        ok = True
+        for (_, ev), reply in zip(pending, replies):
+            if isinstance(reply, LLMError):
+                counts["rewrites.failed"] += 1
+                ok = False
+                continue
+            text, reason = check_rewrite(ev.qa, reply, self.cfg.max_question_chars)
+            if text is None:
+                counts[f"rewrites.rejected.{reason}"] += 1
+                continue
+            ev.qa["evolution"]["template"] = ev.qa["question"]
+            ev.qa["question"] = text
+            counts["rewrites.accepted"] += 1
+        return ok
+
+    def finish(self, item: Evolving, counts: Counter) -> dict:
+        """The output record: evolved questions and conversation, and the history in ``meta``."""
+        rec = dict(item.record)
+        qa = item.ctx.qa
+        if any(h["result"] == "kept" for h in item.history):
+            n = len(rec["images"])
+            rec["qa"] = qa
+            rec["conversations"] = conversation(qa, n, item.generator.image_prefix(n))
+            counts["records_evolved"] += 1
+        rec["meta"] = dict(rec["meta"]) | {"evolution": item.history}
+        counts["questions_out"] += len(qa)
+        counts["steps_out"] += sum(steps(q) for q in qa)
+        return rec
+
+
+def apply(ctx: Context, ev: Evolution, op: Operator, r: int) -> None:
+    """Put an evolution into the record's questions: in place of what it replaces, else at the end."""
+    ev.qa["evolution"] = {"op": op.name, "round": r}
+    at = min(ev.replaces) if ev.replaces else len(ctx.qa)
+    kept = [q for i, q in enumerate(ctx.qa) if i not in ev.replaces]
+    kept.insert(at - sum(1 for i in ev.replaces if i < at), ev.qa)
+    ctx.qa[:] = kept
+
+
+def read_lenient(path: Path):
+    """``(where, record, problem)`` per non-empty line; a line that is not JSON has a problem
+    and no record, and the lines after it are still read."""
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            where = f"{DATA_DIR}/{path.name}:{n}"
+            try:
+                yield where, json.loads(raw.decode("utf-8")), None
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                yield where, None, f"{where}: not valid JSON ({e})"
+
+
+def link_image(src: Path, out: Path, rel: str) -> None:
+    """Hard-link an image into the output corpus (copy it where links are not possible)."""
+    target = out / rel
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, target)
+    except OSError:
+        write_image(out, rel, src)
+
+
+def plot_rounds(counts: dict, rounds: int, path: Path) -> None:
+    """Kept evolutions per round and direction, beside the eliminated ones."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = np.arange(1, rounds + 1)
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    bottom = np.zeros(rounds)
+    for direction, color in zip(DIRECTIONS, ("#4c72b0", "#55a868", "#dd8452")):
+        kept = np.array([counts.get(f"round{r}.kept.{direction}", 0) for r in x])
+        ax.bar(x, kept, bottom=bottom, color=color, label=f"kept: {direction}")
+        bottom += kept
+    gone = np.array([counts.get(f"round{r}.eliminated", 0) for r in x])
+    ax.bar(x, gone, bottom=bottom, color="#c8c8c8", label="eliminated")
+    ax.set_xticks(x)
+    ax.set_xlabel("round")
+    ax.set_ylabel("records")
+    ax.set_title(f"evolutions per round ({counts.get('records', 0)} records)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def summary(manifest: dict) -> str:
+    """A few lines of figures for the terminal."""
+    c = manifest["counts"]
+
+    def group(prefix: str) -> dict[str, int]:
+        return dict(sorted((k[len(prefix):], v) for k, v in c.items() if k.startswith(prefix)))
+
+    def mean_steps(which: str) -> float:
+        return c.get(f"steps_{which}", 0) / max(1, c.get(f"questions_{which}", 0))
+
+    kept, gone, rewrites, skipped = group("kept."), group("eliminated."), group("rewrites."), group("skipped.")
+    lines = [f"status {manifest['status']}: {c.get('records', 0)} records ({c.get('records_evolved', 0)} evolved), "
+             f"{c.get('questions_in', 0)} -> {c.get('questions_out', 0)} questions, "
+             f"mean reasoning steps {mean_steps('in'):.2f} -> {mean_steps('out'):.2f}",
+             f"kept {sum(kept.values())}: {json.dumps(kept)}",
+             f"eliminated {sum(gone.values())}: {json.dumps(gone)}"]
+    if rewrites:
+        lines.append(f"LLM rewrites: {json.dumps(rewrites)}")
+    if skipped:
+        lines.append(f"skipped {sum(skipped.values())} input records: {json.dumps(skipped)}")
+    return "\n".join(lines)

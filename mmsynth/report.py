@@ -9,31 +9,24 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from mmsynth.corpus import iter_records, read_manifest
 from mmsynth.generator import answer_text
 from mmsynth.io import atomic_write_text
+from mmsynth.plots import png_bytes, pyplot
 from mmsynth.record import option_key
 
 
 def _bar_png(counts: dict[str, float], title: str, xlabel: str) -> str:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     items = sorted(counts.items(), key=lambda kv: kv[1])
-    fig, ax = plt.subplots(figsize=(7, max(1.8, 0.28 * len(items) + 0.8)))
+    fig, ax = pyplot().subplots(figsize=(7, max(1.8, 0.28 * len(items) + 0.8)))
     ax.barh([k for k, _ in items], [v for _, v in items], color="#4C72B0")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.tick_params(axis="y", labelsize=8)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
+    return base64.b64encode(png_bytes(fig, dpi=90)).decode()
 
 
 def corpus_stats(root: Path) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mmsynth.bench.score import GROUPS
 from mmsynth.io import atomic_write_bytes, atomic_write_text
+from mmsynth.plots import png_bytes, pyplot
 
 MAX_LISTED = 10
 
@@ -88,17 +89,13 @@ def write_csv(summary: dict, path: Path) -> None:
 def bar_chart(summary: dict, path: Path, max_bars: int = 40) -> None:
     """Scores per family (per task when there are more than ``max_bars`` families), with
     95% intervals as error bars and the baselines as markers."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     kind = "family" if len(summary["groups"]["family"]) <= max_bars else "task"
     groups = summary["groups"][kind]
     names = list(groups)
     scores = [100 * groups[n]["score"] for n in names]
     err = [[100 * (groups[n]["score"] - groups[n]["ci"][0]) for n in names],
            [100 * (groups[n]["ci"][1] - groups[n]["score"]) for n in names]]
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(names) + 2), 4.5))
+    fig, ax = pyplot().subplots(figsize=(max(6.0, 0.45 * len(names) + 2), 4.5))
     x = list(range(len(names)))
     ax.bar(x, scores, yerr=err, capsize=3, color="#4c72b0", label="model")
     for (b, s), marker in zip(summary.get("baselines", {}).items(), ("_", "x")):
@@ -111,11 +108,7 @@ def bar_chart(summary: dict, path: Path, max_bars: int = 40) -> None:
     ax.set_title(f"overall {100 * summary['overall']:.1f}% "
                  f"[{100 * summary['overall_ci'][0]:.1f}, {100 * summary['overall_ci'][1]:.1f}] per {kind}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_write_bytes(path, png_bytes(fig))
 
 
 def build_report(meta: dict) -> str:

@@ -187,15 +187,23 @@ def _sum(parts: list[dict], params: dict) -> int | float:
     return _number(float(parts[0]["answer"]) + float(parts[1]["answer"]))
 
 
+def _arithmetic(name: str, sign: str, ctx: Context, rng: np.random.Generator,
+                larger_first: bool = False) -> Evolution:
+    """Two numeric questions (alike where possible) combined by ``name``'s combination."""
+    chosen = ctx.choose_parts(rng, 2, ("number",), alike=True)
+    if larger_first:
+        chosen.sort(key=lambda c: -float(c[1]["answer"]))
+    a, b = (q for _, q in chosen)
+    result = COMPOSITES[name].combine([a, b], {})
+    qa = _composite(name, [a, b], result, "number", rng,
+                    f"The first answer is {_value(a)} and the second is {_value(b)}; "
+                    f"{_value(a)} {sign} {_value(b)} = {format_answer(result, 'number')}.")
+    return Evolution(qa, _replaced(*chosen), rewritable=True)
+
+
 @operator("evolve.sum", "reasoning", combine=_sum, arity=2)
 def propose_sum(ctx: Context, rng: np.random.Generator) -> Evolution:
-    chosen = ctx.choose_parts(rng, 2, ("number",), alike=True)
-    a, b = (q for _, q in chosen)
-    total = _sum([a, b], {})
-    qa = _composite("evolve.sum", [a, b], total, "number", rng,
-                    f"The first answer is {_value(a)} and the second is {_value(b)}; "
-                    f"{_value(a)} + {_value(b)} = {format_answer(total, 'number')}.")
-    return Evolution(qa, _replaced(*chosen), rewritable=True)
+    return _arithmetic("evolve.sum", "+", ctx, rng)
 
 
 def _difference(parts: list[dict], params: dict) -> int | float:
@@ -207,13 +215,7 @@ def _difference(parts: list[dict], params: dict) -> int | float:
 
 @operator("evolve.difference", "reasoning", combine=_difference, arity=2)
 def propose_difference(ctx: Context, rng: np.random.Generator) -> Evolution:
-    chosen = sorted(ctx.choose_parts(rng, 2, ("number",), alike=True), key=lambda c: -float(c[1]["answer"]))
-    a, b = (q for _, q in chosen)
-    diff = _difference([a, b], {})
-    qa = _composite("evolve.difference", [a, b], diff, "number", rng,
-                    f"The first answer is {_value(a)} and the second is {_value(b)}; "
-                    f"{_value(a)} - {_value(b)} = {format_answer(diff, 'number')}.")
-    return Evolution(qa, _replaced(*chosen), rewritable=True)
+    return _arithmetic("evolve.difference", "-", ctx, rng, larger_first=True)
 
 
 def _compare(parts: list[dict], params: dict) -> str:

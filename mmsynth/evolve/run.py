@@ -21,7 +21,6 @@ and counted, never evolved.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 from collections import Counter
@@ -40,6 +39,7 @@ from mmsynth.evolve.rewrite import build_messages, check_rewrite
 from mmsynth.generator import Generator, conversation, question_prompt
 from mmsynth.io import atomic_write_bytes, atomic_write_jsonl
 from mmsynth.llm import ChatClient, LLMError, LLMUnavailable
+from mmsynth.plots import png_bytes, pyplot
 from mmsynth.rand import pick, rng_for, shuffled
 from mmsynth.record import qa_errors, validate_record
 
@@ -293,12 +293,8 @@ def link_image(src: Path, out: Path, rel: str) -> None:
 
 def plot_rounds(counts: dict, rounds: int, path: Path) -> None:
     """Kept evolutions per round and direction, beside the eliminated ones."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     x = np.arange(1, rounds + 1)
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = pyplot().subplots(figsize=(6.5, 4))
     bottom = np.zeros(rounds)
     for direction, color in zip(DIRECTIONS, ("#4c72b0", "#55a868", "#dd8452")):
         kept = np.array([counts.get(f"round{r}.kept.{direction}", 0) for r in x])
@@ -311,11 +307,7 @@ def plot_rounds(counts: dict, rounds: int, path: Path) -> None:
     ax.set_ylabel("records")
     ax.set_title(f"evolutions per round ({counts.get('records', 0)} records)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_write_bytes(path, png_bytes(fig))
 
 
 def summary(manifest: dict) -> str:

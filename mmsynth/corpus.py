@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import io
+import json
+import os
 import platform
 import sys
 from pathlib import Path
@@ -168,3 +170,29 @@ def write_shard_manifest(out: Path, manifest: dict, shards: dict, status: str) -
     manifest.update(status=status, counts=dict(sorted(totals.items())), shards=dict(sorted(shards.items())))
     write_manifest(out, manifest)
     return manifest
+
+
+def read_lenient(path: Path) -> Iterator[tuple[str, Any, str | None]]:
+    """``(where, record, problem)`` per non-empty line; a line that is not JSON has a problem
+    and no record, and the lines after it are still read."""
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            where = f"{DATA_DIR}/{path.name}:{n}"
+            try:
+                yield where, json.loads(raw.decode("utf-8")), None
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                yield where, None, f"{where}: not valid JSON ({e})"
+
+
+def link_image(src: Path, out: Path, rel: str) -> None:
+    """Hard-link an image into the output corpus (copy it where links are not possible)."""
+    target = out / rel
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, target)
+    except OSError:
+        write_image(out, rel, src)

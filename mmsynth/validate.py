@@ -95,3 +95,32 @@ def _check_record(root: Path, where: str, rec: dict, report: Report, generators:
     if bad:
         row["answers"] += 1
         report.add_problem(where, bad[0])
+
+
+def generator_for(name: str, cache: dict) -> object | None:
+    """The generator registered as ``name`` (None when there is none), made once per ``cache``."""
+    if name not in cache:
+        try:
+            cache[name] = registry.create(name)
+        except UserError:
+            cache[name] = None
+    return cache[name]
+
+
+def record_problem(root: Path, rec: dict, generators: dict, verify: bool = True) -> tuple[str, str] | None:
+    """Why a record cannot be taken into a derived corpus, as ``(reason, detail)``: ``invalid``
+    (schema), ``unknown_generator``, ``unverified`` (an answer does not recompute) or
+    ``missing_image``; None when it can."""
+    errs = validate_record(rec)
+    if errs:
+        return "invalid", errs[0]
+    gen = generator_for(rec["generator"], generators)
+    if gen is None:
+        return "unknown_generator", f"unknown generator {rec['generator']!r}"
+    bad = gen.verify(rec) if verify else []
+    if bad:
+        return "unverified", bad[0]
+    missing = [p for p in rec["images"] if not (root / p).is_file()]
+    if missing:
+        return "missing_image", f"missing image {missing[0]}"
+    return None

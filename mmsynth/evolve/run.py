@@ -22,7 +22,6 @@ and counted, never evolved.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,9 +29,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from mmsynth import registry
-from mmsynth.corpus import DATA_DIR, claim_output, manifest_base, require_corpus, shard_paths, write_image, \
-    write_shard_manifest
+from mmsynth.corpus import (DATA_DIR, claim_output, link_image, manifest_base, read_lenient, require_corpus,
+                            shard_paths, write_shard_manifest)
 from mmsynth.errors import NotApplicable, UserError
 from mmsynth.evolve.operators import DIRECTIONS, OPERATORS, Context, Evolution, Operator, steps, verify_part
 from mmsynth.evolve.rewrite import build_messages, check_rewrite
@@ -41,7 +39,8 @@ from mmsynth.io import atomic_write_bytes, atomic_write_jsonl
 from mmsynth.llm import ChatClient, LLMError, LLMUnavailable
 from mmsynth.plots import png_bytes, pyplot
 from mmsynth.rand import pick, rng_for, shuffled
-from mmsynth.record import qa_errors, validate_record
+from mmsynth.record import qa_errors
+from mmsynth.validate import record_problem
 
 MAX_LISTED = 20
 
@@ -144,38 +143,19 @@ class EvolveRun:
 
     def admit(self, rec: dict, where: str, counts: Counter, skipped: list[str]) -> Evolving | None:
         """The record ready to evolve (its images linked into OUT), or None, counted, when it cannot be."""
-        def skip(reason: str, detail: str) -> None:
-            counts[f"skipped.{reason}"] += 1
-            skipped.append(f"{where}: {detail}")
+        problem = record_problem(self.source, rec, self.generators)
+        if problem:
+            counts[f"skipped.{problem[0]}"] += 1
+            skipped.append(f"{where}: {problem[1]}")
             return None
-
-        errs = validate_record(rec)
-        if errs:
-            return skip("invalid", errs[0])
-        gen = self.generator(rec["generator"])
-        if gen is None:
-            return skip("unknown_generator", f"unknown generator {rec['generator']!r}")
-        bad = gen.verify(rec)
-        if bad:
-            return skip("unverified", bad[0])
-        missing = [p for p in rec["images"] if not (self.source / p).is_file()]
-        if missing:
-            return skip("missing_image", f"missing image {missing[0]}")
         for rel in rec["images"]:
             link_image(self.source / rel, self.out, rel)
         counts["records"] += 1
         counts["questions_in"] += len(rec["qa"])
         counts["steps_in"] += sum(steps(q) for q in rec["qa"])
+        gen = self.generators[rec["generator"]]
         families = {f.name: f for f in gen.families}
         return Evolving(rec, gen, Context(rec["source"], families, [dict(q) for q in rec["qa"]], gen.mc_share))
-
-    def generator(self, name: str) -> Generator | None:
-        if name not in self.generators:
-            try:
-                self.generators[name] = registry.create(name)
-            except UserError:
-                self.generators[name] = None
-        return self.generators[name]
 
     # --- one evolution step ------------------------------------------------------------------
     def evolve_once(self, item: Evolving, r: int, counts: Counter) -> Evolution | None:
@@ -263,32 +243,6 @@ def apply(ctx: Context, ev: Evolution, op: Operator, r: int) -> None:
     kept = [q for i, q in enumerate(ctx.qa) if i not in ev.replaces]
     kept.insert(at - sum(1 for i in ev.replaces if i < at), ev.qa)
     ctx.qa[:] = kept
-
-
-def read_lenient(path: Path):
-    """``(where, record, problem)`` per non-empty line; a line that is not JSON has a problem
-    and no record, and the lines after it are still read."""
-    with path.open("rb") as f:
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            where = f"{DATA_DIR}/{path.name}:{n}"
-            try:
-                yield where, json.loads(raw.decode("utf-8")), None
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                yield where, None, f"{where}: not valid JSON ({e})"
-
-
-def link_image(src: Path, out: Path, rel: str) -> None:
-    """Hard-link an image into the output corpus (copy it where links are not possible)."""
-    target = out / rel
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, target)
-    except OSError:
-        write_image(out, rel, src)
 
 
 def plot_rounds(counts: dict, rounds: int, path: Path) -> None:

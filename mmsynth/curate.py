@@ -37,11 +37,11 @@ from tqdm import tqdm
 
 from mmsynth.bench.balance import Balancer, answer_key, distribution_figures
 from mmsynth.bench.hashing import ExcludedContent, question_hash, sha256, source_hash
-from mmsynth.corpus import (DATA_DIR, claim_output, link_image, manifest_base, read_lenient, require_corpus,
-                            shard_paths, write_shard_manifest)
+from mmsynth.corpus import link_image, read_lenient, shard_paths, write_manifest
+from mmsynth.derive import DerivedRun
 from mmsynth.errors import UserError
 from mmsynth.generator import conversation
-from mmsynth.io import atomic_write_bytes, atomic_write_jsonl, read_jsonl
+from mmsynth.io import atomic_write_bytes, read_jsonl
 from mmsynth.plots import png_bytes, pyplot
 from mmsynth.record import SKILLS
 from mmsynth.validate import generator_for, record_problem
@@ -122,57 +122,39 @@ def image_hashes(root: Path, rec: dict) -> list[str]:
     return [sha256((root / rel).read_bytes()) for rel in rec["images"]]
 
 
-class CurateRun:
+class CurateRun(DerivedRun):
     """One ``mmsynth curate`` run from a corpus into another corpus folder."""
+
+    kind = "curate"
 
     def __init__(self, cfg: CurateConfig, out: str | Path, progress: bool = True):
         cfg.check()
-        self.cfg, self.out, self.progress = cfg, Path(out), progress
-        self.source = require_corpus(cfg.corpus)
+        super().__init__(cfg.corpus, out, asdict(cfg), progress)
+        self.cfg = cfg
         self.generators: dict = {}
         self.kept = Kept(Balancer(cfg.balance or 1.0))
+        self.excluded = ExcludedContent()
 
-    def run(self, resume: bool = False) -> dict:
-        inputs = shard_paths(self.source)
-        if not inputs:
-            raise UserError(f"{self.source}: the corpus has no shards in {DATA_DIR}/")
-        if self.out.resolve() == self.source.resolve():
-            raise UserError(f"{self.out}: write the curated corpus to another folder than its source")
-        excluded = load_excluded(self.cfg.exclude)
-        shards = claim_output(self.out, "curate", asdict(self.cfg), resume)
-        manifest = manifest_base("curate", asdict(self.cfg)) | {"source_corpus": str(self.source.resolve())}
-        total = sum(sum(1 for line in p.open("rb") if line.strip()) for p in inputs)
-        bar = tqdm(total=total, desc="curate", unit="rec", disable=not self.progress)
-        try:
-            for path in inputs:
-                target = self.out / DATA_DIR / path.name
-                if path.stem in shards and target.exists():
-                    for _, rec in read_jsonl(target):
-                        self.kept.add(rec, image_hashes(self.out, rec))
-                    bar.update(shards[path.stem]["counts"].get("lines", 0))
-                    continue
-                records, stats = self.process(path, excluded, bar)
-                atomic_write_jsonl(target, records)
-                shards[path.stem] = stats
-                write_shard_manifest(self.out, manifest, shards, "running")
-        except KeyboardInterrupt:
-            write_shard_manifest(self.out, manifest, shards, "interrupted")
-            raise
-        finally:
-            bar.close()
+    def prepare(self) -> None:
+        self.excluded = load_excluded(self.cfg.exclude)
+
+    def reuse(self, shard: Path) -> None:
+        for _, rec in read_jsonl(shard):
+            self.kept.add(rec, image_hashes(self.out, rec))
+
+    def finish(self, manifest: dict) -> None:
         manifest["families"] = family_figures(self.source, self.out)
-        manifest = write_shard_manifest(self.out, manifest, shards, "complete")
+        write_manifest(self.out, manifest)
         plot_families(manifest["families"], self.out / "curate.png")
-        return manifest
 
-    def process(self, path: Path, excluded: ExcludedContent, bar: tqdm) -> tuple[list[dict], dict]:
+    def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
         counts: Counter = Counter()
         skipped: list[str] = []
         out = []
         for where, rec, problem in read_lenient(path):
             counts["lines"] += 1
             bar.update(1)
-            reason, detail = ("corrupt", problem) if problem else self.record_reason(rec, excluded)
+            reason, detail = ("corrupt", problem) if problem else self.record_reason(rec)
             if reason is None:
                 rec, hashes = self.curate_questions(rec, counts)
                 if rec is None:
@@ -189,7 +171,7 @@ class CurateRun:
             out.append(rec)
         return out, {"finished": True, "counts": dict(counts), "skipped": skipped[:MAX_LISTED]}
 
-    def record_reason(self, rec: dict, excluded: ExcludedContent) -> tuple[str | None, str]:
+    def record_reason(self, rec: dict) -> tuple[str | None, str]:
         """Why a whole record is dropped (steps 1-4), or ``(None, "")``."""
         problem = record_problem(self.source, rec, self.generators, verify=self.cfg.verify)
         if problem:
@@ -197,7 +179,7 @@ class CurateRun:
         if not matches(rec["generator"], self.cfg.generators, self.cfg.drop_generators):
             return "generator_filtered", f"generator {rec['generator']}"
         hashes = image_hashes(self.source, rec)
-        if any(h in excluded.images for h in hashes) or source_hash(rec["source"]) in excluded.specs:
+        if any(h in self.excluded.images for h in hashes) or source_hash(rec["source"]) in self.excluded.specs:
             return "contaminated", "shares an image or a source with an --exclude folder"
         if sample_key(rec, hashes) in self.kept.samples:
             return "duplicate_sample", "repeats a kept sample (same generator and images)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from mmsynth.curate import CurateConfig, CurateRun, summary
+from mmsynth.derive import add_io_arguments
 
 NAME = "curate"
 HELP = ("a cleaner corpus: drop records that do not verify, filter generators/families/skills, "
@@ -12,8 +13,7 @@ EXAMPLE = "mmsynth curate out/corpus -o out/curated --exclude out/bench --drop-f
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("corpus", help="corpus folder to curate (it is not changed)")
-    p.add_argument("-o", "--output", required=True, help="corpus folder to write")
+    add_io_arguments(p, "curate")
     p.add_argument("-g", "--generator", action="append", metavar="PATTERN",
                    help="keep records of generators matching (repeatable; default all)")
     p.add_argument("--drop-generator", action="append", default=[], metavar="PATTERN",
@@ -29,8 +29,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", action="append", default=[], metavar="FOLDER",
                    help="corpus or benchmark folder whose images and sources must not appear (repeatable)")
     p.add_argument("--no-verify", action="store_true", help="do not recompute the answers (faster)")
-    p.add_argument("--resume", action="store_true", help="finish an interrupted run in OUT")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:

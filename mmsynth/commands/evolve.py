@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mmsynth.derive import add_io_arguments
 from mmsynth.evolve.operators import DIRECTIONS
 from mmsynth.evolve.run import EvolveConfig, EvolveRun, summary
 from mmsynth.llm import add_llm_arguments, client_from_args
@@ -15,8 +16,7 @@ EXAMPLE = "mmsynth evolve out/corpus -o out/evolved --rounds 3 [--llm http://loc
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("corpus", help="corpus folder to evolve (it is not changed)")
-    p.add_argument("-o", "--output", required=True, help="corpus folder to write")
+    add_io_arguments(p, "evolve")
     p.add_argument("--rounds", type=int, default=3, help="evolution rounds (3)")
     p.add_argument("--seed", type=int, default=0, help="seed of the evolution choices (0)")
     p.add_argument("--directions", default=",".join(DIRECTIONS),
@@ -26,8 +26,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-question-chars", type=int, default=600,
                    help="eliminate questions longer than this, options included (600)")
     add_llm_arguments(p)
-    p.add_argument("--resume", action="store_true", help="finish an interrupted run in OUT")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from mmsynth.corpus import (DATA_DIR, claim_output, link_image, manifest_base, read_lenient, require_corpus,
-                            shard_paths, write_shard_manifest)
+from mmsynth.corpus import link_image, read_lenient
+from mmsynth.derive import DerivedRun
 from mmsynth.errors import NotApplicable, UserError
 from mmsynth.evolve.operators import DIRECTIONS, OPERATORS, Context, Evolution, Operator, steps, verify_part
 from mmsynth.evolve.rewrite import build_messages, check_rewrite
 from mmsynth.generator import Generator, conversation, question_prompt
-from mmsynth.io import atomic_write_bytes, atomic_write_jsonl
+from mmsynth.io import atomic_write_bytes
 from mmsynth.llm import ChatClient, LLMError, LLMUnavailable
 from mmsynth.plots import png_bytes, pyplot
 from mmsynth.rand import pick, rng_for, shuffled
@@ -77,47 +77,23 @@ class Evolving:
     history: list[dict] = field(default_factory=list)
 
 
-class EvolveRun:
+class EvolveRun(DerivedRun):
     """One ``mmsynth evolve`` run from a corpus into another corpus folder."""
+
+    kind = "evolve"
+    stops = (LLMUnavailable, KeyboardInterrupt)
 
     def __init__(self, cfg: EvolveConfig, out: str | Path, client: ChatClient | None = None,
                  progress: bool = True):
         if (cfg.llm is None) != (client is None):
             raise ValueError("a client is given exactly when cfg.llm names a server")
         cfg.check()
-        self.cfg, self.out, self.client, self.progress = cfg, Path(out), client, progress
-        self.source = require_corpus(cfg.corpus)
+        super().__init__(cfg.corpus, out, asdict(cfg), progress)
+        self.cfg, self.client = cfg, client
         self.generators: dict[str, Generator | None] = {}
 
-    def run(self, resume: bool = False) -> dict:
-        inputs = shard_paths(self.source)
-        if not inputs:
-            raise UserError(f"{self.source}: the corpus has no shards in {DATA_DIR}/")
-        if self.out.resolve() == self.source.resolve():
-            raise UserError(f"{self.out}: write the evolved corpus to another folder than its source")
-        shards = claim_output(self.out, "evolve", asdict(self.cfg), resume)
-        manifest = manifest_base("evolve", asdict(self.cfg)) | {"source_corpus": str(self.source.resolve())}
-        total = sum(sum(1 for line in p.open("rb") if line.strip()) for p in inputs)
-        bar = tqdm(total=total, desc="evolve", unit="rec", disable=not self.progress)
-        try:
-            for path in inputs:
-                done = shards.get(path.stem)
-                if done and (self.out / DATA_DIR / path.name).exists():
-                    bar.update(done["counts"].get("lines", 0))
-                    continue
-                records, stats = self.process(path, bar)
-                atomic_write_jsonl(self.out / DATA_DIR / path.name, records)
-                shards[path.stem] = stats
-                write_shard_manifest(self.out, manifest, shards, "running")
-        except (LLMUnavailable, KeyboardInterrupt):
-            write_shard_manifest(self.out, manifest, shards, "interrupted")
-            raise
-        finally:
-            bar.close()
-        unfinished = [k for k, v in shards.items() if not v["finished"]]
-        manifest = write_shard_manifest(self.out, manifest, shards, "incomplete" if unfinished else "complete")
+    def finish(self, manifest: dict) -> None:
         plot_rounds(manifest["counts"], self.cfg.rounds, self.out / "evolution.png")
-        return manifest
 
     # --- one shard ---------------------------------------------------------------------------
     def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
@@ -138,7 +114,7 @@ class EvolveRun:
                        and ev.rewritable]
             if self.client is not None and pending:
                 finished &= self.rewrite(pending, counts)
-        records = [self.finish(item, counts) for item in items]
+        records = [self.output_record(item, counts) for item in items]
         return records, {"finished": finished, "counts": dict(counts), "skipped": skipped[:MAX_LISTED]}
 
     def admit(self, rec: dict, where: str, counts: Counter, skipped: list[str]) -> Evolving | None:
@@ -221,7 +197,7 @@ class EvolveRun:
             counts["rewrites.accepted"] += 1
         return ok
 
-    def finish(self, item: Evolving, counts: Counter) -> dict:
+    def output_record(self, item: Evolving, counts: Counter) -> dict:
         """The output record: evolved questions and conversation, and the history in ``meta``."""
         rec = dict(item.record)
         qa = item.ctx.qa

@@ -1,4 +1,5 @@
-"""One check shared by the generator test files: every family asked as multiple choice."""
+"""Checks shared by the generator test files: every family asked as multiple choice, and
+how often a yes/no family answers yes."""
 import numpy as np
 
 from mmsynth.errors import NotApplicable
@@ -24,3 +25,21 @@ def assert_mc_forms(gen, specs) -> int:
             assert len(set(keys)) == len(keys), qa
             assert len(keys) >= 2
     return asked
+
+
+def yes_share(generator: str, family: str, n: int = 400) -> float:
+    """The share of "yes" among ``family``'s answers on ``n`` sampled specs (where it applies)."""
+    from mmsynth.rand import rng_for
+    from mmsynth.registry import create
+
+    gen = create(generator)
+    fam = next(f for f in gen.families if f.name == family)
+    answers = []
+    for i in range(n):
+        try:
+            answers.append(ask(fam, gen.sample_spec(rng_for(0, i, generator)), np.random.default_rng(i), 0.0)["answer"])
+        except NotApplicable:
+            continue
+    assert len(answers) >= n // 4, f"{family} applies to too few specs to measure"
+    return answers.count("yes") / len(answers)
+

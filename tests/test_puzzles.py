@@ -10,6 +10,7 @@ from hypothesis import given, settings, strategies as st
 from mmsynth.errors import NotApplicable
 from mmsynth.rand import rng_for
 from mmsynth.registry import create
+from mc_checks import yes_share
 from test_dashboards import CONTRACTS, assert_sample_ok
 
 from generators.puzzles import maze_solve as ms
@@ -214,3 +215,12 @@ def test_maze_walls_drawn_exactly_where_there_is_no_passage():
             is_wall = np.abs(px[round(y), round(x)] - wall).sum() < 40
             assert is_wall == (((r, k), (r, k + 1)) not in open_pairs), (r, k)
     assert ms.move_name((0, 0), (1, 0)) == "down"
+
+
+def test_maze_reachability_is_not_a_prior():
+    """Before mazes walled markers off on purpose, 91% of "can S reach X?" were yes."""
+    assert 0.4 <= yes_share("puzzle.maze", "maze.reachable") <= 0.6
+    for i in range(60):   # a marker walled off never cuts off the goal
+        spec = create("puzzle.maze").sample_spec(rng_for(0, i, "puzzle.maze"))
+        assert tuple(spec["goal"]) in ms.distances(spec, tuple(spec["start"]))
+

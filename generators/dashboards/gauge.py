@@ -44,19 +44,25 @@ def sample_gauge(rng: np.random.Generator, kind_name: str | None = None, label: 
     if kind["shape"] == "battery":
         n = pick(rng, kind["segments"])
         unit, (lo, hi, major, minor) = "%", (0, 100, round(100 / n, 6), round(100 / n, 6))
-        steps = randint(rng, 1, n)
+        steps = list(range(1, n + 1))
     else:
         unit = pick(rng, sorted(kind["scales"]))
         lo, hi, major, minor = pick(rng, kind["scales"][unit])
-        steps = randint(rng, 1, round((hi - lo) / minor) - 1)
-    value = round(lo + steps * minor, 6)
+        steps = list(range(1, round((hi - lo) / minor)))
+    zone = _zone(kind, lo, hi, major, minor)
+    readings = [round(lo + k * minor, 6) for k in steps]
+    if zone:   # inside or outside the zone by a coin, or "is it in the red?" is nearly always no
+        inside = [v for v in readings if zone["from"] < v < zone["to"]]
+        outside = [v for v in readings if v < zone["from"] or v > zone["to"]]
+        readings = pick(rng, [g for g in (inside, outside) if g])
+    value = pick(rng, readings)
     if kind["shape"] == "battery":
         color = battery_fill_color(value / 100)
     else:
         color = pick(rng, VOCAB["liquid_colors"] if kind["shape"] == "tube" else VOCAB["needle_colors"])
     g = {"kind": kind_name, "name": kind["name"], "shape": kind["shape"], "label": label or pick(rng, kind["labels"]),
          "unit": unit, "min": lo, "max": hi, "major": major, "minor": minor, "value": value,
-         "zone": _zone(kind, lo, hi, major, minor), "color": color}
+         "zone": zone, "color": color}
     if kind["shape"] == "dial":
         g["sweep"] = kind["sweep"]
     if kind.get("tick_labels"):

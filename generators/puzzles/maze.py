@@ -48,6 +48,9 @@ def _walls(rows: int, cols: int, passages: set[tuple]) -> list[tuple]:
     return [p for p in pairs if p not in passages]
 
 
+SHUT_AWAY_SHARE = 0.8   # mazes that try to wall a marker off; a try succeeds about 60% of the time
+
+
 def sample_maze(rng: np.random.Generator) -> dict:
     rows, cols = randint(rng, 4, 9), randint(rng, 5, 12)
     passages = _carve(rng, rows, cols)
@@ -58,11 +61,37 @@ def sample_maze(rng: np.random.Generator) -> dict:
     markers = {m: list(cells[2 + i]) for i, m in enumerate(VOCAB["maze_markers"][: randint(rng, 1, 3)])}
     spec = {"rows": rows, "cols": cols, "start": list(start), "goal": list(goal), "markers": markers}
     for cut in shuffled(rng, sorted(passages))[: randint(rng, 0, 3)]:   # doors closed: some cells cut off
-        trial = sorted(passages - {cut})
-        if tuple(goal) in ms.distances(dict(spec, passages=[[*a, *b] for a, b in trial]), start):
+        if _keeps_goal(spec, passages - {cut}):
             passages.discard(cut)
+    if rng.random() < SHUT_AWAY_SHARE:   # else "can S reach it?" is nearly always yes
+        _shut_away(spec, passages, pick(rng, sorted(markers)))
     spec["passages"] = [[*a, *b] for a, b in sorted(passages)]
     return spec
+
+
+def _reach(spec: dict, passages: set[tuple]) -> dict:
+    return ms.distances(dict(spec, passages=[[*a, *b] for a, b in sorted(passages)]), tuple(spec["start"]))
+
+
+def _keeps_goal(spec: dict, passages: set[tuple]) -> bool:
+    return tuple(spec["goal"]) in _reach(spec, passages)
+
+
+def _shut_away(spec: dict, passages: set[tuple], marker: str) -> None:
+    """Close the first door on the way back from ``marker`` to S that cuts the marker off
+    but not the goal (none: the maze stays as it is)."""
+    def other_end(door: tuple, cell: tuple) -> tuple:
+        return door[0] if door[1] == cell else door[1]
+
+    target, dist = tuple(spec["markers"][marker]), _reach(spec, passages)
+    cell = target
+    while cell in dist and dist[cell] > 0:
+        back = next(d for d in sorted(passages) if cell in d and dist.get(other_end(d, cell)) == dist[cell] - 1)
+        trial = passages - {back}
+        if target not in _reach(spec, trial) and _keeps_goal(spec, trial):
+            passages.discard(back)
+            return
+        cell = other_end(back, cell)
 
 
 def _start(spec: dict) -> tuple[int, int]:
@@ -176,7 +205,15 @@ def _dead_ends(spec: dict) -> Solution:
     return Solution(n, rationale=f"Cells with exactly one opening: {n}.", distractors=near_numbers(n, (1, -1, 2), lo=0))
 
 
-Q.bind("maze.reachable")(_bind_marker)
+@Q.bind("maze.reachable")
+def _bind_reachable(spec: dict, rng: np.random.Generator) -> dict:
+    """A shut-away marker when there is one (the sampler makes one in about half the mazes),
+    so that "yes" is not the answer nine times in ten."""
+    dist = ms.distances(spec, _start(spec))
+    away = [m for m in sorted(spec["markers"]) if _marker(spec, m) not in dist]
+    return {"marker": pick(rng, away or sorted(spec["markers"]))}
+
+
 Q.bind("maze.distance_to_marker")(_bind_marker)
 
 MARK_COLORS = {"S": "green", "G": "red"}

@@ -23,6 +23,7 @@ from generators.flowcharts.render import plan, render_flowchart
 from generators.flowcharts.solvers import chart_of
 from generators.maps.geometry import distance_to_polyline
 from generators.maps.placement import segment_hits_box
+from mc_checks import yes_share
 from mmsynth.draw import MIN_TEXT_PX, boxes_overlap, find_overlaps
 from mmsynth.errors import NotApplicable
 from test_maps import Suite, check_deterministic, check_mc_once, check_records
@@ -365,3 +366,11 @@ def test_generator_contract(name):
 @given(seed=st.integers(0, 10**6), index=st.integers(0, 10**5), name=st.sampled_from(NAMES))
 def test_property_any_seed(seed, index, name):
     check_layout(S.checked_sample(name, seed, index))
+
+
+def test_repeatable_steps_are_asked_about_as_often_as_the_chart_allows():
+    """Few process steps lie on a loop: picking any step made 90% of "can this step repeat?" no.
+    Now a coin picks on-loop or off-loop steps where a chart has both (processes without
+    a loop still answer no, so the share stays below a half)."""
+    assert yes_share("flowchart.process", "flow.repeatable") >= 0.2
+    assert 0.3 <= yes_share("flowchart.algorithm", "flow.repeatable") <= 0.7

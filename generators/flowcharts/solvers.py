@@ -165,7 +165,21 @@ def repeatable(spec: dict, step: str) -> Solution:
     return Solution("no", f"No arrow path leads from '{step}' back to itself.")
 
 
-Q.bind("flow.repeatable")(_bind_step(lambda g: lambda n, d: d["kind"] not in ("start", "end")))
+def _on_loop(g: nx.DiGraph) -> set:
+    return {n for c in nx.strongly_connected_components(g) if len(c) > 1 for n in c}
+
+
+@Q.bind("flow.repeatable")
+def _bind_repeatable(spec: dict, rng: np.random.Generator) -> dict:
+    """A step on a loop or off it by a coin (when the chart has both): most steps are off."""
+    g = graph_of(spec)
+    loop = _on_loop(g)
+    groups = [_unique_texts(g, lambda n, d, inside=inside: d["kind"] not in ("start", "end") and (n in loop) == inside)
+              for inside in (True, False)]
+    groups = [texts for texts in groups if texts]
+    if not groups:
+        raise NotApplicable("no suitable step")
+    return {"step": pick(rng, pick(rng, groups))}
 
 
 @Q.solve("flow.skippable")

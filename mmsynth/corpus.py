@@ -11,8 +11,8 @@ import json
 import os
 import platform
 import sys
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 from typing import Any, Iterator
 
 from PIL import Image

@@ -156,7 +156,10 @@ class CurateRun(DerivedRun):
             bar.update(1)
             reason, detail = ("corrupt", problem) if problem else self.record_reason(rec)
             if reason is None:
-                rec, hashes = self.curate_questions(rec, counts)
+                hashes = image_hashes(self.source, rec)
+                reason, detail = self.content_reason(rec, hashes)
+            if reason is None:
+                rec = self.curate_questions(rec, hashes, counts)
                 if rec is None:
                     reason, detail = "no_questions_left", "every question was dropped"
             if reason:
@@ -172,22 +175,24 @@ class CurateRun(DerivedRun):
         return out, {"finished": True, "counts": dict(counts), "skipped": skipped[:MAX_LISTED]}
 
     def record_reason(self, rec: dict) -> tuple[str | None, str]:
-        """Why a whole record is dropped (steps 1-4), or ``(None, "")``."""
+        """Why a whole record is dropped by its checks or its generator (steps 1-2), or ``(None, "")``."""
         problem = record_problem(self.source, rec, self.generators, verify=self.cfg.verify)
         if problem:
             return problem
         if not matches(rec["generator"], self.cfg.generators, self.cfg.drop_generators):
             return "generator_filtered", f"generator {rec['generator']}"
-        hashes = image_hashes(self.source, rec)
+        return None, ""
+
+    def content_reason(self, rec: dict, hashes: list[str]) -> tuple[str | None, str]:
+        """Why a whole record is dropped for what it shows (steps 3-4), or ``(None, "")``."""
         if any(h in self.excluded.images for h in hashes) or source_hash(rec["source"]) in self.excluded.specs:
             return "contaminated", "shares an image or a source with an --exclude folder"
         if sample_key(rec, hashes) in self.kept.samples:
             return "duplicate_sample", "repeats a kept sample (same generator and images)"
         return None, ""
 
-    def curate_questions(self, rec: dict, counts: Counter) -> tuple[dict | None, list[str]]:
-        """The record with the questions that pass steps 5-8 (None when none does), and its image hashes."""
-        hashes = image_hashes(self.source, rec)
+    def curate_questions(self, rec: dict, hashes: list[str], counts: Counter) -> dict | None:
+        """The record with the questions that pass steps 5-8 (None when none does)."""
         counts["records_in"] += 1
         kept = []
         for qa in rec["qa"]:
@@ -199,11 +204,11 @@ class CurateRun(DerivedRun):
             self.kept.add_question(qa, hashes)   # a record with a question kept is always kept
             kept.append(qa)
         if not kept:
-            return None, hashes
+            return None
         if len(kept) < len(rec["qa"]):
             gen, n = generator_for(rec["generator"], self.generators), len(rec["images"])
             rec = rec | {"qa": kept, "conversations": conversation(kept, n, gen.image_prefix(n))}
-        return rec, hashes
+        return rec
 
     def question_reason(self, qa: dict, hashes: list[str]) -> str | None:
         cfg = self.cfg

@@ -4,6 +4,7 @@ manifest lists the finished ones, so ``--resume`` redoes only the rest."""
 from __future__ import annotations
 
 import argparse
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,7 +23,7 @@ def add_io_arguments(p: argparse.ArgumentParser, verb: str) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-class DerivedRun:
+class DerivedRun(ABC):
     """Subclasses set ``kind`` and implement :meth:`process`; the hooks are optional."""
 
     kind: ClassVar[str] = ""
@@ -32,9 +33,9 @@ class DerivedRun:
         self.source = require_corpus(corpus)
         self.out, self.config, self.progress = Path(out), config, progress
 
+    @abstractmethod
     def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
         """The output records of one input shard, and its stats (``finished``, ``counts``)."""
-        raise NotImplementedError
 
     def prepare(self) -> None:
         """Before the first shard (e.g. load what must be excluded)."""

@@ -4,7 +4,9 @@ import numpy as np
 
 from mmsynth.errors import NotApplicable
 from mmsynth.questions import ask
+from mmsynth.rand import rng_for
 from mmsynth.record import option_key
+from mmsynth.registry import create
 
 
 def assert_mc_forms(gen, specs) -> int:
@@ -29,9 +31,6 @@ def assert_mc_forms(gen, specs) -> int:
 
 def yes_share(generator: str, family: str, n: int = 400) -> float:
     """The share of "yes" among ``family``'s answers on ``n`` sampled specs (where it applies)."""
-    from mmsynth.rand import rng_for
-    from mmsynth.registry import create
-
     gen = create(generator)
     fam = next(f for f in gen.families if f.name == family)
     answers = []

@@ -79,14 +79,17 @@ class Context:
             first = self.families.get(out[0][1]["family"]) if out else None
             if alike and first is not None:
                 same = [i for i in unused if self.qa[i]["family"] == first.name]
-                qa = None if same else next((q for q in (fresh(first) for _ in range(FRESH_TRIES)) if q), None)
-                if same or qa:
-                    out.append((same[0], self.qa[same[0]]) if same else (None, qa))
+                if same:
+                    out.append((same[0], self.qa[same[0]]))
+                    continue
+                qa = next(filter(None, (fresh(first) for _ in range(FRESH_TRIES))), None)
+                if qa:
+                    out.append((None, qa))
                     continue
             if unused:
                 out.append((unused[0], self.qa[unused[0]]))
                 continue
-            qa = next((q for q in map(fresh, fams) if q), None)
+            qa = next(filter(None, map(fresh, fams)), None)
             if qa is None:
                 raise NotApplicable(f"fewer than {k} open questions of type {answer_types or 'any'}")
             out.append((None, qa))
@@ -156,14 +159,14 @@ def _tolerance(*parts: dict) -> float:
 
 
 def _composite(name: str, parts: list[dict], answer: Any, answer_type: str, rng: np.random.Generator,
-               rationale: str, skill: str = "reasoning", **params: Any) -> dict:
+               rationale: str, skill: str = "reasoning", tolerance: float | None = None, **params: Any) -> dict:
+    """A question of the family ``name`` built on ``parts``; ``tolerance``: that of a numeric answer."""
     slots = {f"q{k + 1}": p["question"].strip() for k, p in enumerate(parts)} | params
     qa = {"question": pick(rng, phrasings()[name]).format(**slots), "answer": answer,
           "answer_type": answer_type, "options": None, "family": name, "skill": skill,
           "rationale": rationale, "params": {"parts": [copy.deepcopy(p) for p in parts], **params}}
-    tol = _tolerance(*parts) if answer_type == "number" else 0.0
-    if tol:
-        qa["tolerance"] = tol
+    if tolerance:
+        qa["tolerance"] = tolerance
     return qa
 
 
@@ -197,7 +200,8 @@ def _arithmetic(name: str, sign: str, ctx: Context, rng: np.random.Generator,
     result = COMPOSITES[name].combine([a, b], {})
     qa = _composite(name, [a, b], result, "number", rng,
                     f"The first answer is {_value(a)} and the second is {_value(b)}; "
-                    f"{_value(a)} {sign} {_value(b)} = {format_answer(result, 'number')}.")
+                    f"{_value(a)} {sign} {_value(b)} = {format_answer(result, 'number')}.",
+                    tolerance=_tolerance(a, b))
     return Evolution(qa, _replaced(*chosen), rewritable=True)
 
 
@@ -250,11 +254,7 @@ def propose_conditional(ctx: Context, rng: np.random.Generator) -> Evolution:
     chosen = yes if cond["answer"] == "yes" else no
     qa = _composite("evolve.conditional", [cond, yes, no], chosen["answer"], chosen["answer_type"], rng,
                     f"The answer to the condition is {cond['answer']}, so the question that applies is "
-                    f"\"{chosen['question'].strip()}\": {_value(chosen)}.")
-    if chosen.get("tolerance"):
-        qa["tolerance"] = chosen["tolerance"]
-    else:
-        qa.pop("tolerance", None)
+                    f"\"{chosen['question'].strip()}\": {_value(chosen)}.", tolerance=chosen.get("tolerance"))
     return Evolution(qa, _replaced((c, cond), *branches), rewritable=True)
 
 
@@ -304,7 +304,7 @@ def propose_explain(ctx: Context, rng: np.random.Generator) -> Evolution:
     i = pick(rng, idx)
     part = ctx.qa[i]
     qa = _composite("evolve.explain", [part], part["answer"], part["answer_type"], rng, part["rationale"],
-                    skill=part["skill"])
+                    skill=part["skill"], tolerance=_tolerance(part) if part["answer_type"] == "number" else None)
     qa["response"] = f"{part['rationale'].strip()}\nAnswer: {_value(part)}"
     return Evolution(qa, [i])
 

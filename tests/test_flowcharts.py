@@ -19,7 +19,7 @@ from generators.flowcharts.layout import back_edges
 from generators.flowcharts.program import (ARITH, COMPARE, Assign, Bin, Cmp, If, Num, Output, Program, Var,
                                            While, expr_text, program_from_json, program_to_json, statements)
 from generators.flowcharts.programs import SHAPES, domain_inputs, sample_program
-from generators.flowcharts.render import plan, render_flowchart
+from generators.flowcharts.render import plan, render_fitted
 from generators.flowcharts.solvers import chart_of
 from generators.maps.geometry import distance_to_polyline
 from generators.maps.placement import segment_hits_box
@@ -342,8 +342,7 @@ def to_blocks(trees: list, counter: list[int]) -> list:
 @given(trees=st.lists(SHAPE_TREES, min_size=1, max_size=5), seed=st.integers(0, 10**6))
 def test_any_structured_chart_is_drawn_collision_free(trees, seed):
     chart = build_chart(to_blocks(trees, [0]))
-    style = flowchart_style(np.random.default_rng(seed))
-    rendered = render_flowchart(chart, "A generated chart", style)
+    rendered, style = render_fitted(chart, "A generated chart", flowchart_style(np.random.default_rng(seed)))
     check_chart_drawing(chart, style, rendered.texts, rendered.images[0].size)
 
 

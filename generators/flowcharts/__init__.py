@@ -9,7 +9,7 @@ import numpy as np
 from generators.flowcharts.process_sampler import sample_process
 from generators.flowcharts.program_solvers import Q  # the structure families and the program families
 from generators.flowcharts.programs import sample_program
-from generators.flowcharts.render import render_flowchart
+from generators.flowcharts.render import render_fitted
 from generators.flowcharts.solvers import chart_of
 from mmsynth.draw import FONT_FAMILIES, palettes, rgb
 from mmsynth.generator import Generator, Rendered
@@ -51,7 +51,7 @@ class _Flowchart(Generator):
         return _style(rng)
 
     def render(self, spec: dict, style: dict) -> Rendered:
-        return render_flowchart(chart_of(spec), spec["title"], style)
+        return render_fitted(chart_of(spec), spec["title"], style)[0]
 
 
 @register("flowchart.process")

@@ -15,6 +15,7 @@ from mmsynth.generator import Rendered
 
 TITLE_BAND = 56
 LINE_GAP = 3
+ROOMIER_LAYOUTS = 3   # relayouts with taller layer gaps before an edge label counts as unplaceable
 
 
 @dataclass
@@ -124,7 +125,25 @@ def _label_candidates(canvas: Canvas, pts, s: str, fnt, siblings: list, segments
                     yield centered(canvas, c, s, fnt)
 
 
+def render_fitted(chart: dict, title: str, style: dict) -> tuple[Rendered, dict]:
+    """Draw a chart, and say with which style: one too crowded for an edge label (the
+    diagonals of deep nesting filling the gap under a decision) is laid out again with
+    taller gaps between its layers."""
+    for extra in range(ROOMIER_LAYOUTS):
+        try:
+            return render_flowchart(chart, title, _roomier(style, extra)), _roomier(style, extra)
+        except LayoutError:
+            continue
+    return render_flowchart(chart, title, _roomier(style, ROOMIER_LAYOUTS)), _roomier(style, ROOMIER_LAYOUTS)
+
+
+def _roomier(style: dict, extra: int) -> dict:
+    """The style with the gaps between layers taller by half their height per ``extra``."""
+    return dict(style, gap_y=style["gap_y"] * (1 + extra / 2)) if extra else style
+
+
 def render_flowchart(chart: dict, title: str, style: dict) -> Rendered:
+    """Draw a chart with ``style`` as it is; LayoutError when an edge label finds no room."""
     p = plan(chart, style)
     lay = p.layout
     fnt = font(style["font"], style["node_size"])

@@ -19,9 +19,12 @@ YAML layout::
       answer_type: choice           # see mmsynth.record.ANSWER_TYPES
       mc: true                      # may be asked as multiple choice (default true)
       weight: 1.0                   # relative sampling weight (default 1)
-      phrasings:
-        - "Which {label} has the highest {measure}?"
+      phrasings:                    # composable templates (mmsynth.templates):
+        - "Which {label} has the <highest|largest> {measure}<@where>?"
         - ...
+
+    _words:                         # optional word sets shared by the file's phrasings
+      where: [" in the chart", ""]
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ import yaml
 from mmsynth.errors import NotApplicable
 from mmsynth.rand import pick, shuffled
 from mmsynth.record import ANSWER_TYPES, SKILLS, format_answer, option_key
+from mmsynth.templates import count, render, substitute_words
 
 MC_ANSWER_TYPES = ("number", "choice", "text", "list", "route")
 
@@ -104,22 +108,25 @@ def load_families(path: str | Path, solvers: Solvers, only: list[str] | None = N
     """Load the families declared in a YAML file and join them with their solvers.
 
     ``only`` keeps a subset (a generator may use some of a shared file's families).
-    Missing solvers, unknown skills or answer types, and families with fewer than 3
-    phrasings are programming errors and raise at import time.
+    Missing solvers, unknown skills or answer types, unbalanced templates, and families
+    whose phrasings stand for fewer than 3 sentences are programming errors and raise
+    at import time. Keys starting with ``_`` are not families (``_words``: word sets).
     """
     data = yaml.safe_load(Path(path).read_text())
+    words = data.get("_words", {})
     families = []
     for name, d in data.items():
-        if only is not None and name not in only:
+        if name.startswith("_") or (only is not None and name not in only):
             continue
         if name not in solvers.solvers:
             raise ValueError(f"{path}: family {name} has no solver")
         if d["skill"] not in SKILLS or d["answer_type"] not in ANSWER_TYPES:
             raise ValueError(f"{path}: family {name} has a bad skill or answer_type")
-        if len(d["phrasings"]) < 3:
+        phrasings = [substitute_words(p, words, f"{path}: {name}") for p in d["phrasings"]]
+        if sum(count(p) for p in phrasings) < 3:
             raise ValueError(f"{path}: family {name} needs at least 3 phrasings")
         families.append(QuestionFamily(
-            name=name, skill=d["skill"], answer_type=d["answer_type"], phrasings=list(d["phrasings"]),
+            name=name, skill=d["skill"], answer_type=d["answer_type"], phrasings=phrasings,
             solve=solvers.solvers[name], bind=solvers.binders.get(name, _no_slots),
             mc=bool(d.get("mc", True)), weight=float(d.get("weight", 1.0))))
     if only is not None:
@@ -147,7 +154,7 @@ def ask(family: QuestionFamily, spec: dict, rng: np.random.Generator, mc_share: 
     """One qa entry of ``family`` about ``spec``; raises NotApplicable when none is well posed."""
     slots = family.bind(spec, rng)
     sol = family.solve(spec, **slots)
-    text = pick(rng, family.phrasings).format(**slots, **sol.fields)
+    text = render(pick(rng, family.phrasings), rng).format(**slots, **sol.fields)
     qa: dict[str, Any] = {"question": text, "answer": sol.answer, "answer_type": family.answer_type,
                           "options": None, "family": family.name, "skill": family.skill,
                           "rationale": sol.rationale, "params": slots}

@@ -48,6 +48,9 @@ def corpus_stats(root: Path) -> dict:
             "answers": answers, "examples": examples}
 
 
+REPORT_TITLE = "<title>mmsynth report</title>"   # also how an earlier report is recognised
+
+
 def write_report(root: str | Path, out: str | Path | None = None) -> Path:
     """Write ``report.html`` (or ``out``) for the corpus at ``root``; returns its path."""
     root = Path(root)
@@ -78,6 +81,6 @@ def write_report(root: str | Path, out: str | Path | None = None) -> Path:
                          f"</b><ul>{qa_html}</ul></div></div>")
     style = ("body{font-family:sans-serif;max-width:1100px;margin:auto}img{max-width:100%}"
              ".card{display:flex;gap:1em;border-top:1px solid #ddd;padding:.5em}.card img{width:320px}")
-    atomic_write_text(out, f"<!doctype html><meta charset=utf-8><title>mmsynth report</title><style>{style}</style>"
+    atomic_write_text(out, f"<!doctype html><meta charset=utf-8>{REPORT_TITLE}<style>{style}</style>"
                       + "\n".join(parts))
     return out

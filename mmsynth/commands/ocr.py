@@ -6,6 +6,7 @@ import sys
 
 from mmsynth.io import atomic_write_jsonl
 from mmsynth.ocr import ENGINES, find_images, get_engine
+from mmsynth.outputs import claim_file, jsonl_with_keys
 
 NAME = "ocr"
 HELP = "read the text of images (EasyOCR, offline; cached by image hash) into a JSONL file"
@@ -15,6 +16,7 @@ EXAMPLE = "mmsynth ocr photos/ scan.png -o ocr.jsonl"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("images", nargs="+", help="image files or folders (searched recursively)")
     p.add_argument("-o", "--output", required=True, help="output JSONL: one object per image")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT even if it is not an earlier ocr output")
     p.add_argument("--engine", default="easyocr", choices=sorted(ENGINES), help="OCR engine (default easyocr)")
     p.add_argument("--cache", default=None, help="OCR cache folder (default ~/.cache/mmsynth/ocr)")
     p.add_argument("--no-cache", action="store_true", help="OCR every image again, store nothing")
@@ -24,6 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = find_images(args.images)
+    claim_file(args.output, NAME, jsonl_with_keys("image", "sha256", "words", "text"),
+               inputs=[*args.images, *paths], overwrite=args.overwrite)
     options = {"cache_dir": args.cache, "use_cache": not args.no_cache}
     if args.cpu:
         options["gpu"] = False

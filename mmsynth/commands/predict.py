@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 NAME = "predict"
 HELP = "answer every question of a benchmark folder with a trained model (batched greedy decoding)"
@@ -12,6 +13,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("run", help="run folder written by `mmsynth train`")
     p.add_argument("bench", help="benchmark folder (questions.jsonl + images/)")
     p.add_argument("-o", "--out", required=True, help="predictions file to write (JSONL: id, prediction)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT even if it is not an earlier predictions file")
     p.add_argument("--batch-size", type=int, default=16, help="questions per generation batch (default 16)")
     p.add_argument("--max-new-tokens", type=int, default=32, help="longest answer in tokens (default 32)")
     p.add_argument("--device", help="torch device (default: cuda if available, else cpu)")
@@ -20,10 +22,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mmsynth.errors import UserError
+    from mmsynth.outputs import claim_file, jsonl_with_keys
     from mmsynth.train.predict import predict
 
     if args.batch_size < 1 or args.max_new_tokens < 1:
         raise UserError("--batch-size and --max-new-tokens must be >= 1")
+    inputs = [p for folder in (args.run, args.bench) if Path(folder).is_dir() for p in Path(folder).iterdir()]
+    claim_file(args.out, NAME, jsonl_with_keys("id", "prediction"), inputs=[args.run, args.bench, *inputs],
+               overwrite=args.overwrite)
     n = predict(args.run, args.bench, args.out, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
                 progress=not args.quiet, device=args.device)
     print(f"wrote {args.out} ({n} questions answered now)")

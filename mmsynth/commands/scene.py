@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from mmsynth.errors import UserError
@@ -22,6 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a.add_argument("--detections", required=True, help="COCO-style detections JSON (your detector's output)")
     a.add_argument("--image-root", required=True, help="folder the detections' file_name paths are inside")
     a.add_argument("-o", "--out", required=True, help="scene-graph JSON to write (COCO form)")
+    a.add_argument("--overwrite", action="store_true", help="replace OUT even if it is not an earlier annotate output")
     a.add_argument("--clip-checkpoint", help="local open_clip checkpoint file for attributes (skipped if absent)")
     a.add_argument("--clip-arch", default="ViT-B-32", help="open_clip architecture of the checkpoint (default ViT-B-32)")
     a.add_argument("--attribute-types", nargs="+", default=["color", "material"],
@@ -50,13 +52,16 @@ def _device(name: str) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.scene_command != "annotate":
         raise UserError("choose an action: annotate (see mmsynth scene --help)")
-    from scenegraph.annotate.pipeline import annotate
+    from mmsynth.outputs import claim_file, head_contains
+    from scenegraph.annotate.pipeline import ANNOTATED_BY, annotate
     from scenegraph.annotate.stages import ClipAttributeStage, DepthStage, RelationStage, load_user_stage
     root = Path(args.image_root)
     if not root.is_dir():
         raise UserError(f"--image-root {root}: not a folder")
     if args.neighbours < 1:
         raise UserError("--neighbours must be at least 1")
+    claim_file(args.out, "scene annotate", head_contains(json.dumps(ANNOTATED_BY)),
+               inputs=[args.detections, root], overwrite=args.overwrite)
     stages = [load_user_stage(s) for s in args.stage]  # first: a detector stage may add objects
     stages.append(RelationStage(args.neighbours))
     if args.depth_dir:

@@ -42,6 +42,9 @@ def read_detections(path: Path, image_root: Path, min_score: float = 0.0) -> tup
     return data, anns
 
 
+ANNOTATED_BY = "scene graphs written by mmsynth scene annotate"   # COCO's info field; marks our output
+
+
 def annotate(detections: Path, image_root: Path, out: Path, stages: list[Stage], min_score: float = 0.0,
              progress: bool = True) -> dict:
     """Annotate every image and write the scene graphs to ``out`` (atomically); returns the written data."""
@@ -85,6 +88,7 @@ def write(data: dict, anns: list[ImageAnnotation], image_root: Path, out: Path) 
             annotations.append(a)
         rels += [{"image_id": ann.image_id, "subject": ann.objects[s]["id"], "predicate": p,
                   "object": ann.objects[o]["id"]} for s, p, o in ann.relations]
-    result = {"images": images, "annotations": annotations, "categories": categories, "relations": rels}
+    result = {"info": {"description": ANNOTATED_BY}, "images": images, "annotations": annotations,
+              "categories": categories, "relations": rels}
     atomic_write_json(out, result)
     return result

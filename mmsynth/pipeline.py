@@ -1,6 +1,7 @@
 """``mmsynth generate``: a parallel, sharded, resumable run.
 
-The run is cut into shards of consecutive indices of one generator. A worker makes the
+The run is cut into shards of consecutive indices of one generator. A worker (a local
+process or a Ray task, :mod:`mmsynth.backend`) makes the
 samples of a shard, writes their images, then the shard's log and finally its JSONL,
 atomically: a shard exists whole or not at all. Because sample *i* depends only on
 ``(seed, i, generator)``, a run that is killed and resumed (shards already on disk are
@@ -8,21 +9,18 @@ skipped) yields the same bytes as an uninterrupted one.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import shutil
-import signal
 import sys
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from tqdm import tqdm
 
 from mmsynth import registry
+from mmsynth.backend import Backend, JobBase, run_tasks
 from mmsynth.corpus import DATA_DIR, IMAGES_DIR, manifest_base, read_manifest, write_image, write_manifest
 from mmsynth.errors import UserError
 from mmsynth.io import atomic_write_json, atomic_write_jsonl, read_json
@@ -81,50 +79,45 @@ def sample_id(generator: str, seed: int, index: int) -> str:
 
 
 # ---- worker side -----------------------------------------------------------------------
-_worker: dict[str, Any] = {}
+@dataclass
+class ShardMaker(JobBase):
+    """Makes, writes and logs shards of one run wherever it runs (this process, a pool
+    worker, a Ray task); generators are built once per process."""
+    out: str = ""
+    cfg: GenerateConfig | None = None
+    _generators: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def generator(self, name: str):
+        if name not in self._generators:
+            self._generators[name] = registry.create(name, **self.cfg.options)
+        return self._generators[name]
 
-def _init_worker(counter: Any, out: str, cfg: GenerateConfig, ignore_sigint: bool) -> None:
-    if ignore_sigint:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker.update(counter=counter, out=Path(out), cfg=cfg, generators={})
-
-
-def _generator(name: str):
-    gens = _worker["generators"]
-    if name not in gens:
-        gens[name] = registry.create(name, **_worker["cfg"].options)
-    return gens[name]
-
-
-def run_shard(shard: Shard) -> dict:
-    """Make, write and log one shard; returns its stats. A sample that raises is logged and skipped."""
-    out: Path = _worker["out"]
-    cfg: GenerateConfig = _worker["cfg"]
-    gen = _generator(shard.generator)
-    records, failures, questions = [], [], 0
-    for index in range(shard.start, shard.stop):
-        try:
-            sample = gen.make(cfg.seed, index)
-            paths = [image_path(shard.generator, index, k, len(sample.images), cfg.image_format)
-                     for k in range(len(sample.images))]
-            for path, img in zip(paths, sample.images):
-                write_image(out, path, img, cfg.image_format)
-            records.append(sample.record(sample_id(shard.generator, cfg.seed, index), shard.generator,
-                                         gen.task, paths, cfg.seed, index))
-            questions += len(sample.qa)
-        except UserError:
-            raise
-        except Exception as e:
-            failures.append({"index": index, "error": f"{type(e).__name__}: {e}",
-                             "traceback": traceback.format_exc(limit=4)})
-        with _worker["counter"].get_lock():
-            _worker["counter"].value += 1
-    stats = {"shard": shard.name, "generator": shard.generator, "samples": len(records),
-             "questions": questions, "failures": failures}
-    atomic_write_json(out / LOGS_DIR / f"{shard.name}.json", stats)
-    atomic_write_jsonl(out / DATA_DIR / f"{shard.name}.jsonl", records)
-    return stats
+    def __call__(self, shard: Shard, tick: Callable[[int], None]) -> dict:
+        """One shard's samples, images, log and JSONL; a sample that raises is logged and skipped."""
+        out, cfg = Path(self.out), self.cfg
+        gen = self.generator(shard.generator)
+        records, failures, questions = [], [], 0
+        for index in range(shard.start, shard.stop):
+            try:
+                sample = gen.make(cfg.seed, index)
+                paths = [image_path(shard.generator, index, k, len(sample.images), cfg.image_format)
+                         for k in range(len(sample.images))]
+                for path, img in zip(paths, sample.images):
+                    write_image(out, path, img, cfg.image_format)
+                records.append(sample.record(sample_id(shard.generator, cfg.seed, index), shard.generator,
+                                             gen.task, paths, cfg.seed, index))
+                questions += len(sample.qa)
+            except UserError:
+                raise
+            except Exception as e:
+                failures.append({"index": index, "error": f"{type(e).__name__}: {e}",
+                                 "traceback": traceback.format_exc(limit=4)})
+            tick(1)
+        stats = {"shard": shard.name, "generator": shard.generator, "samples": len(records),
+                 "questions": questions, "failures": failures}
+        atomic_write_json(out / LOGS_DIR / f"{shard.name}.json", stats)
+        atomic_write_jsonl(out / DATA_DIR / f"{shard.name}.jsonl", records)
+        return stats
 
 
 # ---- main side -------------------------------------------------------------------------
@@ -185,12 +178,13 @@ def _summary_table(per_gen: dict[str, dict], elapsed: float) -> str:
 
 
 def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: bool = False,
-             overwrite: bool = False, progress: bool = True) -> dict:
-    """Run (or finish, with ``resume``) a generate job into ``out``; returns the final manifest."""
+             overwrite: bool = False, progress: bool = True, backend: Backend | None = None) -> dict:
+    """Run (or finish, with ``resume``) a generate job into ``out``; returns the final manifest.
+    ``backend`` runs the shards elsewhere (default: ``workers`` local processes)."""
     if cfg.n <= 0:
         raise UserError(f"-n must be a positive number of samples, got {cfg.n}")
-    if workers <= 0:
-        raise UserError(f"--workers must be at least 1, got {workers}")
+    backend = backend or Backend("local", workers)
+    backend.check()
     if cfg.shard_size <= 0:
         raise UserError(f"--shard-size must be at least 1, got {cfg.shard_size}")
     for name in cfg.generators:  # fail fast on bad options (e.g. a missing --scenes file), in the parent
@@ -207,18 +201,12 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
     todo = [s for s in shards if s not in done]
     stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json") for s in done}
     total = sum(s.stop - s.start for s in shards)
-    counter = mp.Value("q", sum(s.stop - s.start for s in done))
     t0 = time.perf_counter()
-    bar = tqdm(total=total, initial=counter.value, unit="sample", desc="generate", disable=not progress,
-               dynamic_ncols=True, file=sys.stderr)
+    bar = tqdm(total=total, initial=sum(s.stop - s.start for s in done), unit="sample", desc="generate",
+               disable=not progress, dynamic_ncols=True, file=sys.stderr)
     try:
-        if workers == 1 or len(todo) <= 1:
-            _init_worker(counter, str(out), cfg, ignore_sigint=False)
-            for shard in todo:
-                stats[shard.name] = run_shard(shard)
-                bar.update(counter.value - bar.n)
-        else:
-            _run_parallel(todo, counter, out, cfg, workers, stats, bar)
+        for shard, st in run_tasks(ShardMaker(str(out), cfg), todo, backend, bar):
+            stats[shard.name] = st
     except KeyboardInterrupt:
         bar.close()
         manifest.update(status="interrupted", shards={"total": len(shards), "done": len(stats)})
@@ -247,26 +235,3 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
     return manifest
 
 
-def _run_parallel(todo: list[Shard], counter: Any, out: Path, cfg: GenerateConfig, workers: int,
-                  stats: dict, bar: tqdm) -> None:
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(counter, str(out), cfg, True))
-    futures: set[Future] = {pool.submit(run_shard, s) for s in todo}
-    try:
-        while futures:
-            finished, futures = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
-            for f in finished:
-                st = f.result()
-                stats[st["shard"]] = st
-            bar.update(counter.value - bar.n)
-    except BaseException:
-        for p in list(getattr(pool, "_processes", {}).values()):
-            p.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

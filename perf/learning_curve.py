@@ -37,11 +37,12 @@ import shutil
 import time
 from pathlib import Path
 
+from mmsynth.backend import default_workers
 from mmsynth.bench.build import BuildConfig, build
 from mmsynth.bench.report import bar_chart
 from mmsynth.bench.score import score_bench
 from mmsynth.io import atomic_write_json, read_json
-from mmsynth.pipeline import GenerateConfig, default_workers, generate
+from mmsynth.pipeline import GenerateConfig, generate
 from mmsynth.train.checkpoint import RUN_FILE
 from mmsynth.train.config import TrainConfig
 from mmsynth.train.loop import train

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 
 from mmsynth import registry
-from mmsynth.pipeline import GenerateConfig, default_workers, generate
+from mmsynth.backend import add_backend_arguments, backend_from_args
+from mmsynth.pipeline import GenerateConfig, generate
 
 NAME = "generate"
 HELP = "make a corpus: images + QA records from the selected generators"
@@ -17,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", type=int, required=True, help="samples in the run (split evenly over the generators)")
     p.add_argument("-o", "--out", required=True, help="corpus folder to write")
     p.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
-    p.add_argument("--workers", type=int, default=default_workers(), help="worker processes")
+    add_backend_arguments(p)
     p.add_argument("--per-generator", action="store_true", help="-n counts samples per generator instead")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in OUT")
     p.add_argument("--overwrite", action="store_true", help="replace the run in OUT")
@@ -34,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
     cfg = GenerateConfig(generators=registry.resolve(args.generator, generating=True), n=args.n, seed=args.seed,
                          per_generator=args.per_generator, shard_size=args.shard_size,
                          image_format=args.image_format, options=options)
-    manifest = generate(cfg, args.out, workers=args.workers, resume=args.resume, overwrite=args.overwrite,
-                        progress=not args.quiet)
+    manifest = generate(cfg, args.out, resume=args.resume, overwrite=args.overwrite,
+                        progress=not args.quiet, backend=backend_from_args(args))
     return 0 if manifest["status"] == "complete" else 1

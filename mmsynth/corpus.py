@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import io
-import json
 import os
 import platform
 import sys
@@ -19,7 +18,8 @@ from PIL import Image
 
 from mmsynth import __version__
 from mmsynth.errors import UserError
-from mmsynth.io import atomic_write_bytes, atomic_write_json, atomic_write_jsonl, read_json, read_jsonl
+from mmsynth.io import (atomic_write_bytes, atomic_write_json, atomic_write_jsonl, read_json, read_jsonl,
+                        read_jsonl_lenient)
 from mmsynth.record import validate_record
 
 MANIFEST = "manifest.json"
@@ -56,7 +56,7 @@ def require_corpus(root: str | Path) -> Path:
 
 def read_manifest(root: str | Path) -> dict:
     path = Path(root) / MANIFEST
-    return read_json(path) if path.exists() else {}
+    return read_json(path, expect=dict) if path.exists() else {}
 
 
 def write_manifest(root: str | Path, manifest: dict) -> None:
@@ -173,17 +173,11 @@ def write_shard_manifest(out: Path, manifest: dict, shards: dict, status: str) -
 
 
 def read_lenient(path: Path) -> Iterator[tuple[str, Any, str | None]]:
-    """``(where, record, problem)`` per non-empty line; a line that is not JSON has a problem
-    and no record, and the lines after it are still read."""
-    with path.open("rb") as f:
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            where = f"{DATA_DIR}/{path.name}:{n}"
-            try:
-                yield where, json.loads(raw.decode("utf-8")), None
-            except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                yield where, None, f"{where}: not valid JSON ({e})"
+    """``(where, record, problem)`` per non-empty line; a line that is not usable JSON (see
+    :func:`mmsynth.io.parse_json`) has a problem and no record, and the lines after it are still read."""
+    for n, rec, problem in read_jsonl_lenient(path):
+        where = f"{DATA_DIR}/{path.name}:{n}"
+        yield where, rec, problem and f"{where}: {problem}"
 
 
 def link_image(src: Path, out: Path, rel: str) -> None:

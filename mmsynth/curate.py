@@ -41,6 +41,7 @@ from mmsynth.corpus import link_image, read_lenient, shard_paths, write_manifest
 from mmsynth.derive import DerivedRun
 from mmsynth.errors import UserError
 from mmsynth.generator import conversation
+from mmsynth.images import inside
 from mmsynth.io import atomic_write_bytes, read_jsonl
 from mmsynth.plots import png_bytes, pyplot
 from mmsynth.record import SKILLS
@@ -85,7 +86,7 @@ def load_excluded(paths: list[str]) -> ExcludedContent:
     for path in map(Path, paths):
         if (path / "bench.json").is_file():
             for f in sorted((path / "images").rglob("*")):
-                if f.is_file():
+                if inside(path, f) and f.is_file():   # never a symlink out of the benchmark folder
                     excluded.images.add(sha256(f.read_bytes()))
         else:
             excluded.add_corpus(path)

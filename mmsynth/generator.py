@@ -20,6 +20,8 @@ from PIL import Image
 
 from mmsynth import __version__
 from mmsynth.draw import TextBox
+from mmsynth.errors import UserError
+from mmsynth.images import image_size
 from mmsynth.evolve.operators import verify_part
 from mmsynth.questions import QuestionFamily, ask_many
 from mmsynth.rand import randint, rng_for
@@ -49,7 +51,18 @@ class Sample:
                seed: int, index: int) -> dict:
         return {"id": sample_id, "generator": generator, "task": task, "images": image_paths,
                 "conversations": self.conversations, "qa": self.qa, "source": self.source,
-                "meta": {"seed": seed, "index": index, "style": self.style, "version": __version__}}
+                "meta": {"seed": seed, "index": index, "style": self.style, "version": __version__,
+                         "image_sizes": [list(_size(img)) for img in self.images]}}
+
+
+def _size(img: ImageRef) -> tuple[int, int]:
+    """The size an image is written at (an image file keeps its own), so readers can check the file."""
+    if isinstance(img, Image.Image):
+        return img.size
+    size = image_size(Path(img))
+    if size is None:
+        raise UserError(f"{img}: not a readable image")
+    return size
 
 
 def question_prompt(qa: dict) -> str:

@@ -1,6 +1,7 @@
 """Atomic file writes and JSONL reading with precise error locations."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -16,6 +17,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a shared corpus must follow the umask
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -27,6 +29,14 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask (read once: setting it is the only way to read it, and it is process-wide)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -46,34 +56,106 @@ def atomic_write_jsonl(path: str | Path, rows: Iterable[Any]) -> None:
     atomic_write_text(path, "".join(dumps_line(r) for r in rows))
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line_number, object)``; a line that is not JSON raises UserError naming file and line."""
-    path = Path(path)
+MAX_DEPTH = 100
+"""The deepest nesting of arrays and objects a JSON input may have. Records, manifests and
+scene graphs nest a few dozen levels at most; deeper input is hostile or broken and would
+make recursive code (validation, hashing, solvers) fail with RecursionError."""
+
+
+def _depth_exceeds(obj: Any, limit: int) -> bool:
+    """Whether ``obj`` nests arrays/objects deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(obj, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
+def _type_name(expect: type | tuple[type, ...]) -> str:
+    names = {dict: "a JSON object", list: "a JSON array", str: "a string"}
+    kinds = expect if isinstance(expect, tuple) else (expect,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+class JsonProblem(ValueError):
+    """Why a JSON document is unusable, and the line of the document where it is (when known)."""
+
+    def __init__(self, problem: str, line: int | None = None):
+        super().__init__(problem)
+        self.line = line
+
+
+def parse_json(data: bytes | str, expect: type | tuple[type, ...] | None = None) -> Any:
+    """Parse one JSON document; every way it can be unusable (bytes that are not UTF-8, broken
+    JSON, nesting beyond :data:`MAX_DEPTH`, a top-level value of the wrong type) raises
+    :class:`JsonProblem` with a short problem text (the caller adds ``file:line``)."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")  # a BOM (Windows editors) is not an error
+        except UnicodeDecodeError as e:
+            raise JsonProblem(f"not valid UTF-8 (byte {e.start + 1})", data.count(b"\n", 0, e.start) + 1) from None
     try:
-        f = path.open("r", encoding="utf-8")
+        obj = json.loads(data)
+    except json.JSONDecodeError as e:
+        raise JsonProblem(f"not valid JSON ({e.msg} at column {e.colno})", e.lineno) from None
+    except RecursionError:
+        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels") from None
+    if (data.count("[") + data.count("{") > MAX_DEPTH) and _depth_exceeds(obj, MAX_DEPTH):
+        raise JsonProblem(f"nested deeper than {MAX_DEPTH} levels")
+    if expect is not None and (not isinstance(obj, expect) or isinstance(obj, bool) and bool not in
+                               (expect if isinstance(expect, tuple) else (expect,))):
+        raise JsonProblem(f"expected {_type_name(expect)}, got {type(obj).__name__}")
+    return obj
+
+
+def _open_lines(path: Path):
+    try:
+        return path.open("rb")
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a file") from None
     except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror})") from None
-    with f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
+        raise UserError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def read_jsonl_lenient(path: str | Path, expect: type | tuple[type, ...] | None = None
+                       ) -> Iterator[tuple[int, Any, str | None]]:
+    """Yield ``(line_number, object, None)`` per good non-empty line and ``(line_number, None,
+    problem)`` per unusable one, reading on after it (for commands that skip and count bad lines)."""
+    path = Path(path)
+    with _open_lines(path) as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
                 continue
             try:
-                yield n, json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UserError(f"{path}:{n}: not valid JSON ({e.msg} at column {e.colno})") from None
-            except UnicodeDecodeError:
-                raise UserError(f"{path}:{n}: not valid UTF-8") from None
+                yield n, parse_json(raw, expect), None
+            except JsonProblem as e:
+                yield n, None, str(e)
 
 
-def read_json(path: str | Path) -> Any:
+def read_jsonl(path: str | Path, expect: type | tuple[type, ...] | None = None) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line_number, object)``; the first unusable line raises UserError naming file and line."""
+    for n, obj, problem in read_jsonl_lenient(path, expect):
+        if problem:
+            raise UserError(f"{path}:{n}: {problem}")
+        yield n, obj
+
+
+def read_json(path: str | Path, expect: type | tuple[type, ...] | None = None) -> Any:
+    """One JSON file; anything unusable (see :func:`parse_json`) raises UserError naming the file."""
     path = Path(path)
+    with _open_lines(path) as f:
+        try:
+            data = f.read()
+        except OSError as e:
+            raise UserError(f"{path}: cannot read ({e.strerror or e})") from None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except json.JSONDecodeError as e:
-        raise UserError(f"{path}:{e.lineno}: not valid JSON ({e.msg})") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"{path}: cannot read ({e})") from None
+        return parse_json(data, expect)
+    except JsonProblem as e:
+        raise UserError(f"{path}:{e.line}: {e}" if e.line else f"{path}: {e}") from None

@@ -1,4 +1,4 @@
-"""Check a corpus: every record's schema, that its images exist, and that every answer
+"""Check a corpus: every record's schema, that its images are images inside the corpus, and that every answer
 recomputes from its source with the generator's own solvers."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from mmsynth import registry
-from mmsynth.corpus import require_corpus, shard_paths
+from mmsynth.corpus import read_lenient, require_corpus, shard_paths
 from mmsynth.errors import UserError
-from mmsynth.io import read_jsonl
+from mmsynth.images import BadImage, record_images
 from mmsynth.record import validate_record
 
 COLUMNS = ("records", "questions", "schema", "images", "answers")
@@ -38,12 +38,13 @@ class Report:
         lines = ["  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
                  for r in rows]
         lines.insert(1, "-" * len(lines[0]))
-        lines.append("(schema, images, answers: records with schema errors, missing images, answers that"
-                     " do not recompute)")
+        lines.append("(schema, images, answers: records with schema errors, images missing, outside the"
+                     " corpus or not decodable, answers that do not recompute)")
         return "\n".join(lines)
 
 
-def validate_corpus(root: str | Path, progress: bool = True, max_problems: int = 50) -> Report:
+def validate_corpus(root: str | Path, progress: bool = True, max_problems: int = 50, deep: bool = False) -> Report:
+    """Check every line of every shard; ``deep`` decodes every image fully instead of its header."""
     root = require_corpus(root)
     report = Report()
     generators: dict[str, object] = {}
@@ -52,18 +53,18 @@ def validate_corpus(root: str | Path, progress: bool = True, max_problems: int =
     if not shards:
         raise UserError(f"{root}: the corpus has no shards in data/")
     for shard in tqdm(shards, desc="validate", unit="shard", disable=not progress):
-        rel = f"data/{shard.name}"
-        try:
-            for line, rec in read_jsonl(shard):
-                _check_record(root, f"{rel}:{line}", rec, report, generators, seen_ids)
-        except UserError as e:  # a corrupt line: count it, name it, go on with the next shard
-            report.corrupt += 1
-            report.problems.append(str(e))
+        for where, rec, problem in read_lenient(shard):
+            if problem:  # a corrupt line: count it, name it, go on with the next line
+                report.corrupt += 1
+                report.problems.append(problem)
+            else:
+                _check_record(root, where, rec, report, generators, seen_ids, deep)
     del report.problems[max_problems:]
     return report
 
 
-def _check_record(root: Path, where: str, rec: dict, report: Report, generators: dict, seen_ids: dict) -> None:
+def _check_record(root: Path, where: str, rec: dict, report: Report, generators: dict, seen_ids: dict,
+                  deep: bool) -> None:
     gen_name = rec.get("generator") if isinstance(rec, dict) else None
     row = report.rows[gen_name if isinstance(gen_name, str) else "?"]
     row["records"] += 1
@@ -77,10 +78,11 @@ def _check_record(root: Path, where: str, rec: dict, report: Report, generators:
         row["schema"] += 1
         report.add_problem(where, f"id {rec['id']!r} repeats {seen_ids[rec['id']]}")
     seen_ids[rec["id"]] = where
-    missing = [p for p in rec["images"] if not (root / p).is_file()]
-    if missing:
+    try:
+        record_images(root, rec, deep)
+    except BadImage as e:
         row["images"] += 1
-        report.add_problem(where, f"missing image {missing[0]}")
+        report.add_problem(where, str(e))
     if gen_name not in generators:
         try:
             generators[gen_name] = registry.create(gen_name)
@@ -109,8 +111,8 @@ def generator_for(name: str, cache: dict) -> object | None:
 
 def record_problem(root: Path, rec: dict, generators: dict, verify: bool = True) -> tuple[str, str] | None:
     """Why a record cannot be taken into a derived corpus, as ``(reason, detail)``: ``invalid``
-    (schema), ``unknown_generator``, ``unverified`` (an answer does not recompute) or
-    ``missing_image``; None when it can."""
+    (schema), ``unknown_generator``, ``unverified`` (an answer does not recompute),
+    ``missing_image`` or ``bad_image`` (outside the corpus, not a file, not an image); None when it can."""
     errs = validate_record(rec)
     if errs:
         return "invalid", errs[0]
@@ -120,7 +122,8 @@ def record_problem(root: Path, rec: dict, generators: dict, verify: bool = True)
     bad = gen.verify(rec) if verify else []
     if bad:
         return "unverified", bad[0]
-    missing = [p for p in rec["images"] if not (root / p).is_file()]
-    if missing:
-        return "missing_image", f"missing image {missing[0]}"
+    try:
+        record_images(root, rec)
+    except BadImage as e:
+        return ("missing_image" if e.missing else "bad_image"), str(e)
     return None

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from mmsynth.bench.extract import normalize
 from mmsynth.corpus import encode_image, iter_records, require_corpus
 from mmsynth.errors import UserError
+from mmsynth.images import BadImage, corpus_image
 from mmsynth.record import option_key
 
 
@@ -61,11 +62,11 @@ class ExcludedContent:
             hashes = []
             for rel in rec["images"]:
                 if rel not in cache:
-                    path = root / rel
                     try:
-                        cache[rel] = sha256(path.read_bytes())
-                    except OSError:
-                        raise UserError(f"{root}/data/{shard}:{line}: image {rel} cannot be read") from None
+                        cache[rel] = sha256(corpus_image(root, rel).read_bytes())
+                    except (BadImage, OSError) as e:
+                        why = e if isinstance(e, BadImage) else f"image {rel} cannot be read"
+                        raise UserError(f"{root}/data/{shard}:{line}: {why}") from None
                 hashes.append(cache[rel])
             self.images.update(hashes)
             self.specs.add(source_hash(rec["source"]))

@@ -22,6 +22,7 @@ from mmsynth.bench.quotas import Quotas, Stratum
 from mmsynth.corpus import iter_records, require_corpus
 from mmsynth.errors import UserError
 from mmsynth.generator import ImageRef
+from mmsynth.images import BadImage, record_images
 from mmsynth.rand import rng_for, shuffled
 
 
@@ -171,9 +172,11 @@ class CorpusSource:
         strata = self.strata()
         for rec in shuffled(rng, self.records):
             try:
-                blobs, exts = encode_images([self.root / p for p in rec["images"]])
-            except OSError as e:
-                raise UserError(f"{self.root}: image of record {rec['id']} cannot be read ({e.strerror})") from None
+                blobs, exts = encode_images(record_images(self.root, rec))
+            except (BadImage, OSError) as e:   # skipped and counted, like a failing generator sample
+                self.failures[rec["generator"]] += 1
+                self.first_error.setdefault(rec["generator"], f"record {rec['id']}: {e}")
+                continue
             yield Candidate(rec["id"], rec["generator"], rec["task"], blobs, exts, source_hash(rec["source"]),
                             rec["qa"],
                             {"corpus": str(self.root), "record": rec["id"]}, strata)

@@ -7,17 +7,19 @@ import sys
 from mmsynth.validate import validate_corpus
 
 NAME = "validate"
-HELP = "check a corpus: record schema, images present, every answer recomputed by its generator"
+HELP = "check a corpus: record schema, images (inside the corpus, decodable), every answer recomputed"
 EXAMPLE = "mmsynth validate out/corpus"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("corpus", help="corpus folder")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--deep", action="store_true",
+                   help="decode every image fully (default: header and size only, which is fast)")
 
 
 def run(args: argparse.Namespace) -> int:
-    report = validate_corpus(args.corpus, progress=not args.quiet)
+    report = validate_corpus(args.corpus, progress=not args.quiet, deep=args.deep)
     print(report.table())
     for problem in report.problems:
         print(f"  {problem}", file=sys.stderr)

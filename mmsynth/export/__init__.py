@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from mmsynth.errors import UserError
+from mmsynth.images import BadImage, record_images
 
 EXPORTERS: dict[str, Callable[..., dict]] = {}
 
@@ -44,22 +45,28 @@ def place_images(rec: dict, root: Path, dest: Path, mode: str) -> list[str]:
     With ``mode == "none"`` nothing is copied and absolute paths into the corpus are returned.
     """
     out = []
-    for rel in rec["images"]:
-        src = root / rel
-        if not src.is_file():
-            raise UserError(f"{src}: image of record {rec['id']} is missing")
+    for rel, src in zip(rec["images"], image_files(rec, root)):
         if mode == "none":
-            out.append(str(src.resolve()))
+            out.append(str(src))
             continue
         target = dest / rel
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             if mode == "link":
-                os.symlink(src.resolve(), target)
+                os.symlink(src, target)
             else:
                 shutil.copyfile(src, target)
         out.append(rel)
     return out
+
+
+def image_files(rec: dict, root: Path) -> list[Path]:
+    """The checked real paths of a record's images (regular image files inside the corpus);
+    a bad one is a one-line error naming the record."""
+    try:
+        return record_images(root, rec)
+    except BadImage as e:
+        raise UserError(f"{root}: record {rec['id']}: {e}") from None
 
 
 def role_turns(rec: dict) -> Iterator[tuple[str, str]]:

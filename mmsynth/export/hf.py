@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from mmsynth.errors import UserError
-from mmsynth.export import ExportOptions, exporter, role_turns
+from mmsynth.export import ExportOptions, exporter, image_files, role_turns
 from mmsynth.record import IMAGE_TOKEN
 
 
@@ -27,12 +27,7 @@ def structured_content(role: str, content: str) -> list[dict]:
 
 def _rows(records: list[dict], root: Path):
     for rec in records:
-        images = []
-        for rel in rec["images"]:
-            src = root / rel
-            if not src.is_file():
-                raise UserError(f"{src}: image of record {rec['id']} is missing")
-            images.append({"bytes": src.read_bytes(), "path": rel})
+        images = [{"bytes": src.read_bytes(), "path": rel} for rel, src in zip(rec["images"], image_files(rec, root))]
         yield {"id": rec["id"], "generator": rec["generator"], "task": rec["task"], "images": images,
                "messages": [{"role": r, "content": structured_content(r, c)} for r, c in role_turns(rec)],
                "qa": json.dumps(rec["qa"], ensure_ascii=False), "source": json.dumps(rec["source"], ensure_ascii=False)}

@@ -7,10 +7,9 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from mmsynth.errors import UserError
-from mmsynth.export import ExportOptions, exporter
+from mmsynth.export import ExportOptions, exporter, image_files
 from mmsynth.io import atomic_write_bytes
 
 
@@ -31,11 +30,8 @@ def _write_shard(path: Path, records: list[dict], root: Path) -> None:
     with tarfile.open(fileobj=buf, mode="w") as tar:
         for rec in records:
             key = sample_key(rec["id"])
-            for k, rel in enumerate(rec["images"]):
-                src = root / rel
-                if not src.is_file():
-                    raise UserError(f"{src}: image of record {rec['id']} is missing")
-                ext = src.suffix.lstrip(".")
+            for k, (rel, src) in enumerate(zip(rec["images"], image_files(rec, root))):
+                ext = PurePosixPath(rel).suffix.lstrip(".")
                 _add(tar, f"{key}.{ext}" if len(rec["images"]) == 1 else f"{key}.{k}.{ext}", src.read_bytes())
             _add(tar, f"{key}.json", json.dumps(rec, ensure_ascii=False).encode())
     atomic_write_bytes(path, buf.getvalue())

@@ -27,6 +27,7 @@ import numpy as np
 from mmsynth.corpus import iter_records
 from mmsynth.errors import UserError
 from mmsynth.generator import answer_text, question_prompt
+from mmsynth.images import image_problems
 from mmsynth.io import read_jsonl
 from mmsynth.record import IMAGE_TOKEN, OPTION_LETTERS
 
@@ -162,28 +163,18 @@ def load_sources(data: str | Path, progress: bool = False) -> list[Source]:
     sources = list(tqdm(iter_sources(data), desc="read", unit="rec", disable=not progress, leave=False))
     if not sources:
         raise UserError(f"{data}: no records to train on")
-    missing = [(s, p) for s in sources for p in s.images if not (s.root / p).is_file()]
+    bad = [(s, p, e) for s in tqdm(sources, desc="check images", unit="rec", disable=not progress, leave=False)
+           for p, e in image_problems(s.root, s.images)]
+    missing = [b for b in bad if b[2].missing]
     if missing:
-        s, p = missing[0]
+        s, p, _ = missing[0]
         raise UserError(f"{data}: {len(missing)} image file(s) are missing (first: {p}, used by {s.id} "
                         f"at {s.where}); nothing was trained")
-    for s in tqdm(sources, desc="check images", unit="rec", disable=not progress, leave=False):
-        for p in s.images:
-            if not readable_image(s.root / p):
-                raise UserError(f"{data}: {p} (used by {s.id} at {s.where}) is not a readable image; "
-                                "nothing was trained")
+    if bad:
+        s, p, e = bad[0]
+        raise UserError(f"{data}: {p} (used by {s.id} at {s.where}) is not a readable image ({e}); "
+                        "nothing was trained")
     return sources
-
-
-def readable_image(path: Path) -> bool:
-    """Whether the file opens as an image (header only: cheap, catches non-images and empty files)."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as im:
-            return im.size[0] > 0 and im.size[1] > 0
-    except (UnidentifiedImageError, OSError):
-        return False
 
 
 def corpus_texts(sources: list[Source]) -> Iterator[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from mmsynth.bench.build import IF_DIALOGUES
 from mmsynth.errors import UserError
+from mmsynth.images import image_problems
 from mmsynth.io import atomic_write_jsonl, dumps_line, read_jsonl
 from mmsynth.record import IMAGE_TOKEN
 from mmsynth.train.data import Collator, Encoder, Example, bench_turns, is_benchmark
@@ -83,10 +84,12 @@ def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int
     questions = [q for _, q in read_jsonl(bench / "questions.jsonl")]
     dialogues = [d for _, d in read_jsonl(bench / IF_DIALOGUES)] if (bench / IF_DIALOGUES).is_file() else []
     items = [(q["id"], q.get("images", [])) for q in questions] + [(d["id"], d.get("images", [])) for d in dialogues]
-    missing = [(i, p) for i, paths in items for p in paths if not (bench / p).is_file()]
-    if missing:
-        raise UserError(f"{bench}: {len(missing)} image file(s) are missing (first: {missing[0][1]} "
-                        f"of {missing[0][0]!r})")
+    bad = [(i, p, e) for i, paths in items for p, e in image_problems(bench, paths)]
+    if bad:
+        missing = [b for b in bad if b[2].missing]
+        i, p, e = (missing or bad)[0]
+        raise UserError(f"{bench}: {len(missing)} image file(s) are missing (first: {p} of {i!r})" if missing
+                        else f"{bench}: {e} (of {i!r})")
     ids = [q["id"] for q in questions] + [t["id"] for d in dialogues for t in d["turns"]]
     partial = out.with_name(out.name + ".partial")
     done = read_partial(partial)

@@ -20,7 +20,6 @@ from PIL import Image
 
 from mmsynth import __version__
 from mmsynth.draw import TextBox
-from mmsynth.errors import UserError
 from mmsynth.images import image_size
 from mmsynth.evolve.operators import verify_part
 from mmsynth.questions import QuestionFamily, ask_many
@@ -49,20 +48,19 @@ class Sample:
 
     def record(self, sample_id: str, generator: str, task: str, image_paths: list[str],
                seed: int, index: int) -> dict:
+        meta = {"seed": seed, "index": index, "style": self.style, "version": __version__}
+        sizes = [_size(img) for img in self.images]
+        if all(sizes):   # readers check each image file against the size it was written at
+            meta["image_sizes"] = [list(size) for size in sizes]
         return {"id": sample_id, "generator": generator, "task": task, "images": image_paths,
-                "conversations": self.conversations, "qa": self.qa, "source": self.source,
-                "meta": {"seed": seed, "index": index, "style": self.style, "version": __version__,
-                         "image_sizes": [list(_size(img)) for img in self.images]}}
+                "conversations": self.conversations, "qa": self.qa, "source": self.source, "meta": meta}
 
 
-def _size(img: ImageRef) -> tuple[int, int]:
-    """The size an image is written at (an image file keeps its own), so readers can check the file."""
+def _size(img: ImageRef | str) -> tuple[int, int] | None:
+    """The size an image is written at: a drawn image's, or an image file's own (None when unknown)."""
     if isinstance(img, Image.Image):
         return img.size
-    size = image_size(Path(img))
-    if size is None:
-        raise UserError(f"{img}: not a readable image")
-    return size
+    return image_size(img) if isinstance(img, Path) else None
 
 
 def question_prompt(qa: dict) -> str:

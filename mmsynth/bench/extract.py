@@ -1,48 +1,32 @@
 """Answer extraction: from a model's free-form output to an answer of the expected type.
 
 Published scores move by several points with extraction details, so every rule is
-explicit here and tested on the traps (trailing periods, units, ``%``, number words,
-thousands separators, option letter vs option text). The steps:
+explicit here, documented per answer type in ``docs/scoring.md``, and measured against a
+labelled adversarial suite (``tests/data/scoring_suite.yaml``, ``perf/scoring_agreement.py``).
 
 1. Markdown emphasis and ``\\boxed{..}`` are unwrapped; if the text contains an answer
    marker ("The answer is", "Answer:", ... see ``words.yaml``) the rest of the line after
-   the LAST marker is the answer span, else the whole output is.
-2. The span is read according to the answer type:
-
-   * numbers: number words become digits ("twelve", "one hundred and five"), thousands
-     separators are dropped, units and currency signs are ignored; a span that starts with
-     a number gives that number, otherwise the last number in it is taken. A number
-     followed by ``%`` is read as written and divided by 100; one followed by a magnitude
-     ("3.5 million", "12k") as written and multiplied out: each reading is a candidate,
-     and the scorer accepts any that matches.
-   * multiple choice: a bare letter ("B", "(B)", "B.", "b") or a leading letter ("B. Toys",
-     "(B) Toys", "B, because") wins, because the prompt asks for the letter; then the exact
-     option text; then a leading letter followed by words ("B indeed", not A or I, which
-     are English words); then a numeric option equal to the number said; then the one
-     option whose text occurs in the output; then a unique "(B)" / "option B" anywhere;
-     the same rules then run on the copula tail ("I think it is D.") and the whole output.
-   * yes/no: the first word if it is a yes/no word, else the only one of the two present.
-   * short text: the span, or what it says after its last copula ("The hand is brown.").
-   * lists and routes: the span (or its copula tail) split on arrows (routes) or commas,
-     ";", "and" ...
-   * points and boxes: the first 2 / 4 numbers of the span.
+   the LAST marker is the answer span, else the whole output is, read on its answering
+   line (:func:`mmsynth.bench.reading.final_line`).
+2. A self-correction takes the corrected value, a rejected candidate ("not 5") is not
+   read, and two different candidates offered as alternatives are a hedge, which reads
+   as no answer (:mod:`mmsynth.bench.reading`).
+3. The span is read according to the answer type (numbers with durations, zero words,
+   decimal commas and magnitudes; option letters, option texts and letters a question
+   names; yes/no; text with its copula, qualifier and subject readings; lists; routes;
+   points and boxes).
 """
 from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
+import string
 from typing import Any
 
-import yaml
-
-from mmsynth.record import OPTION_LETTERS, option_key
-
-
-@functools.lru_cache(maxsize=None)
-def words() -> dict:
-    """The extractor's vocabulary (``words.yaml``)."""
-    return yaml.safe_load(Path(__file__).with_name("words.yaml").read_text(encoding="utf-8"))
+from mmsynth.bench import reading as rd
+from mmsynth.bench.reading import Candidate
+from mmsynth.bench.words import words
+from mmsynth.record import option_key
 
 
 # --- spans ----------------------------------------------------------------------------------
@@ -143,8 +127,20 @@ def _number_re() -> re.Pattern:
         re.IGNORECASE)
 
 
-def _readings(m: re.Match) -> list[float]:
-    """Every value a number match may mean: as written, /100 for a percent, x magnitude."""
+_EURO_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+),(\d{1,2})(?![\d,])")
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])(\d+),(\d{1,2})(?![\d,])")
+
+
+def decimal_commas(text: str) -> str:
+    """Decimal commas read as points where unambiguous: "2,23" and "1.234,56"; "1,200" stays
+    a thousands separator (three digits after the comma)."""
+    text = _EURO_THOUSANDS.sub(lambda m: m.group(1).replace(".", "") + "." + m.group(2), text)
+    return _DECIMAL_COMMA.sub(r"\1.\2", text)
+
+
+def _readings(m: re.Match, scaled: bool = False) -> list[float]:
+    """Every value a number match may mean: as written, /100 for a percent, x magnitude.
+    ``scaled`` (the question states the unit scale): a magnitude is always multiplied out."""
     value = float(m.group("num").replace(",", ""))
     if m.group("den"):
         den = float(m.group("den"))
@@ -157,24 +153,103 @@ def _readings(m: re.Match) -> list[float]:
     if m.group("pct"):
         out.append(value / 100)
     if m.group("mag"):
-        out.append(value * words()["magnitude_suffixes"][m.group("mag").lower()])
+        times = value * words()["magnitude_suffixes"][m.group("mag").lower()]
+        out = [times] if scaled else out + [times]
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _duration_re() -> re.Pattern:
+    units = list(words()["duration_units"]) + list(words()["duration_letters"])
+    part = rf"\d+(?:\.\d+)?\s*(?:{rd._alternation(units)})\b"
+    return re.compile(rf"{part}(?:\s*(?:,\s*|and\s+|,\s*and\s+)?{part}){{0,2}}", re.IGNORECASE)
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
+
+
+def _duration_readings(text: str) -> list[float] | None:
+    """A duration ("1 hour 7 minutes", "1h 7m") in minutes, hours and seconds; one part
+    ("67 minutes") also as written. None when it is not a duration ("5 m" may be metres)."""
+    parts = [(float(v), u.lower()) for v, u in _DURATION_PART.findall(text)]
+    long_units, letters = words()["duration_units"], words()["duration_letters"]
+    if len(parts) == 1 and parts[0][1] not in long_units:
+        return None
+    seconds = sum(v * long_units.get(u, letters.get(u, 0)) for v, u in parts)
+    converted = [seconds / 60, seconds / 3600, seconds]
+    return [parts[0][0]] + converted if len(parts) == 1 else converted
+
+
+@functools.lru_cache(maxsize=None)
+def _zero_re() -> re.Pattern:
+    w = words()
+    return re.compile(rf"\b(?:{rd._alternation(w['zero_words'])})\b"
+                      rf"|\bno\s+(?!(?:{rd._alternation(w['not_zero_after_no'])})\b)[a-z]+", re.IGNORECASE)
+
+
+def prepare_numbers(text: str) -> str:
+    """Number words as digits and decimal commas as points, before candidates are read."""
+    return decimal_commas(words_to_digits(text))
+
+
+def number_candidates(text: str, scaled: bool = False) -> list[Candidate]:
+    """The numbers a prepared text states, in order: durations, numbers, and zero words
+    ("none", "no squares"), each with its readings."""
+    cands: list[Candidate] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= c.start or a >= c.end for c in cands)
+    for m in _duration_re().finditer(text):
+        r = _duration_readings(m.group(0))
+        if r:
+            cands.append(Candidate(m.start(), m.end(), r))
+    for m in _number_re().finditer(text):
+        r = _readings(m, scaled)
+        if r and free(m.start(), m.end()):
+            cands.append(Candidate(m.start(), m.end(), r))
+    for m in _zero_re().finditer(text):
+        if free(m.start(), m.end()):
+            cands.append(Candidate(m.start(), m.end(), [0.0]))
+    return sorted(cands, key=lambda c: c.start)
+
+
 def numbers_in(text: str) -> list[list[float]]:
-    """The numbers of a text in order, each as its list of readings."""
+    """The numbers of a text in order, each as its list of readings (digits and number words)."""
     return [r for r in (_readings(m) for m in _number_re().finditer(words_to_digits(text))) if r]
 
 
-def extract_number(output: str) -> list[float]:
-    """The readings of the number a model answered, or [] when it gave none."""
+def _same_value(a: object, b: object) -> bool:
+    return any(abs(x - y) <= 1e-9 * max(1.0, abs(y)) for x in a for y in b)  # type: ignore[attr-defined]
+
+
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_STARTS_WITH_NUMBER = re.compile(r"^\s*[-+$€£¥]?\s*\.?\d")
+
+
+def extract_number(output: str, question: str | None = None) -> list[float]:
+    """The readings of the number a model answered, or [] when it gave none or hedged.
+    A question that states its unit scale ("in x1000 rpm") makes magnitudes multiply out."""
+    scaled = rd.question_scale(question) is not None
     span, marked = answer_span(output)
-    found = numbers_in(span)
-    if not found:
+    span = prepare_numbers(span)
+
+    def has(t: str) -> bool:
+        return bool(number_candidates(t, scaled))
+    if not marked:
+        span = rd.final_line(span, has, lambda line: has(line) and len(line.split()) <= 3)
+    span = rd.after_correction(span, has)
+    outside = _PARENTHESES.sub(lambda m: " " * len(m.group(0)), span)  # "6 circles (and 2 squares)"
+    span = outside if has(outside) else span
+    cands = rd.kept(span, number_candidates(span, scaled))
+    if not cands:
         return []
-    if marked or re.match(r"^\s*[-+$€£¥]?\s*\.?\d", words_to_digits(span)):
-        return found[0]
-    return found[-1]
+    chosen = cands[0] if marked or _STARTS_WITH_NUMBER.match(span) else cands[-1]
+    copula = list(_copula_re().finditer(span))
+    if chosen is cands[0] and copula and copula[-1].start() > chosen.end:  # "2.5 hours is 150 minutes"
+        chosen = next((c for c in cands if c.start >= copula[-1].end()), chosen)
+    if rd.is_hedge(span, cands, chosen, numbers=True, same=_same_value):
+        return []
+    return list(chosen.key)  # type: ignore[call-overload]
 
 
 def extract_numbers(output: str, k: int) -> list[float] | None:
@@ -207,6 +282,17 @@ def normalize(text: str, drop_articles: bool = True) -> str:
     return " ".join(w["contractions"].get(t, t) for t in kept)
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+_COMPASS_JOINED = re.compile(r"\b(north|south)[\s-]?(east|west)(ern|erly)?\b")
+
+
+def canonical(text: str) -> str:
+    """:func:`normalize`, with compass points in one spelling ("Southeast", "SE" -> "south east")."""
+    norm = _COMPASS_JOINED.sub(r"\1 \2", normalize(_POSSESSIVE.sub("", text)))
+    abbrev = words()["compass"].get(norm.replace(" ", ""))
+    return normalize(abbrev) if abbrev and len(norm) <= 2 else norm
+
+
 def extract_text(output: str, multiline: bool = False) -> str:
     """The answer span as text, without trailing punctuation (``multiline``: text read off an
     image line by line, kept whole after an answer marker)."""
@@ -227,24 +313,108 @@ def copula_tail(span: str) -> str | None:
     return tail or None
 
 
-def text_readings(output: str) -> list[str]:
-    """The answer span, and what the sentence says after its last copula ("The hand is brown.")."""
-    text = extract_text(output)
-    tail = copula_tail(text)
-    return [text, tail] if tail else [text]
+def _asked(question: str) -> set[str]:
+    w = words()
+    return set(canonical(question).split()) | set(w["echo_fillers"]) | set(w["copulas"]) | set(w["articles"])
+
+
+def _echoes(word: str, asked: set[str]) -> bool:
+    w = canonical(word)
+    return not w or w in asked or w.rstrip("s") in asked or w + "s" in asked
+
+
+def echoed_subject(span: str, question: str | None) -> str | None:
+    """The subject of a sentence whose predicate only repeats the question ("Whitby is
+    farther than Poole." for "Which is farther from Leeds, Whitby or Poole?"), else None."""
+    m = _copula_re().search(span)
+    if not question or not m or m.start() == 0:
+        return None
+    asked = _asked(question)
+    said = span[m.end():].split()
+    return strip_trailing(span[:m.start()]) if said and all(_echoes(w, asked) for w in said) else None
+
+
+def echo_stripped(span: str, question: str | None) -> str | None:
+    """The sentence without the words it repeats from the question at its start and end
+    ("Hanoi is drawn in green." -> "green" for "What colour is Hanoi drawn in?")."""
+    if not question:
+        return None
+    asked, toks = _asked(question), span.split()
+    lo, hi = 0, len(toks)
+    while lo < hi and _echoes(toks[lo], asked):
+        lo += 1
+    while hi > lo and _echoes(toks[hi - 1], asked):
+        hi -= 1
+    return strip_trailing(" ".join(toks[lo:hi])) if 0 < hi - lo < len(toks) else None
+
+
+def _nonempty(t: str) -> bool:
+    return bool(t.strip(" .,!?;:"))
+
+
+def _short(t: str) -> bool:
+    return len(t.split()) <= 4
+
+
+def text_readings(output: str, question: str | None = None, keep_negation: bool = False,
+                  multiline: bool = False) -> list[str]:
+    """The ways a text answer may be read: the span, without qualifiers ("Cheesecake
+    ($4.50)"), after its last copula ("The hand is brown."), and its subject when the rest
+    repeats the question. Corrections are followed and rejected phrases dropped
+    (``keep_negation``: the gold answer itself holds a negator)."""
+    span, marked = answer_span(output, multiline)
+    if not marked and not multiline:
+        span = rd.final_line(span, _nonempty, _short)
+    span = rd.after_correction(span, _nonempty)
+    if not keep_negation:
+        span = rd.drop_negated(span)
+    base = strip_trailing(rd.expand_is(span))
+    bare = strip_trailing(rd.strip_qualifiers(base))
+    out = [base, bare, copula_tail(base), copula_tail(bare), echoed_subject(bare, question),
+           echo_stripped(bare, question)]
+    return list(dict.fromkeys(r for r in out if r))
+
+
+_TIME = re.compile(r"\b(\d{1,2})[:.h](\d{2})\s*(?:([ap])\.?\s?m\b\.?)?", re.IGNORECASE)
+
+
+def same_time(text: str, gold: str) -> bool:
+    """Whether a text states the clock time ``gold`` (H:MM or HH:MM): "5:18 PM" is 17:18; a
+    gold written without a leading zero and at most 12 (a dial) is read on a 12-hour clock."""
+    g = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", gold)
+    found = _TIME.findall(text)
+    if not g or len(found) != 1:
+        return False
+    h, m, half = int(found[0][0]), int(found[0][1]), found[0][2].lower()
+    if half:
+        h = h % 12 + (12 if half == "p" else 0)
+    gh, gm = int(g.group(1)), int(g.group(2))
+    dial = not g.group(1).startswith("0") and gh <= 12
+    return m == gm and (h % 12 == gh % 12 if dial else h == gh)
+
+
+_YES_NO_HEDGE = re.compile(r"\b(?:yes\W*(?:and|or|/|\?)\W*no|no\W*(?:and|or|/|\?)\W*yes)\b", re.IGNORECASE)
 
 
 def extract_yesno(output: str) -> str | None:
-    """'yes', 'no', or None when the output commits to neither."""
+    """'yes', 'no', or None when the output commits to neither or hedges ("yes and no")."""
     w = words()
-    span, _ = answer_span(output)
+    yes, no = set(w["yes_words"]), set(w["no_words"])
+
+    def has(t: str) -> bool:
+        return bool(set(normalize(t).split()) & (yes | no))
+    span, marked = answer_span(output)
+    if not marked:
+        span = rd.final_line(span, has, lambda line: has(line) and _short(line))
+    span = rd.after_correction(span, has, allow_no=False)
+    if _YES_NO_HEDGE.search(span):
+        return None
     toks = normalize(span).split()
-    if toks and toks[0] in w["yes_words"]:
+    if toks and toks[0] in yes:
         return "yes"
-    if toks and toks[0] in w["no_words"]:
+    if toks and toks[0] in no:
         return "no"
-    all_toks = set(normalize(clean(output)).split())
-    has_yes, has_no = bool(all_toks & set(w["yes_words"])), bool(all_toks & set(w["no_words"]))
+    has_yes, has_no = bool(set(toks) & yes), bool(set(toks) & no)
     if has_yes != has_no:
         return "yes" if has_yes else "no"
     return None
@@ -258,24 +428,33 @@ def _split(span: str, separators: list[str]) -> list[str]:
     return [strip_trailing(p) for p in parts if strip_trailing(p)]
 
 
+def _list_span(output: str) -> tuple[str, bool]:
+    span, marked = answer_span(output)
+    return rd.drop_negated(rd.after_correction(span, _nonempty)), marked
+
+
 def extract_list(output: str) -> list[str]:
     """The items of a list answer, in the order given."""
-    span, marked = answer_span(output)
+    span, marked = _list_span(output)
     if not marked and "\n" in span.strip():
         return _split(span, ["\n", ",", ";"])
     return _split(span, words()["list_separators"])
 
 
-def list_readings(output: str) -> list[list[str]]:
-    """The list as given, and the list after the last copula ("The parents are Kenji and Maria.")."""
-    span, _ = answer_span(output)
-    tail = copula_tail(span)
-    return [extract_list(output)] + ([_split(tail, words()["list_separators"])] if tail else [])
+def list_readings(output: str, question: str | None = None) -> list[list[str]]:
+    """The list as given, without qualifiers, after the last copula ("The parents are
+    Kenji and Maria."), and without the words it repeats from the question."""
+    span, _ = _list_span(output)
+    seps = words()["list_separators"]
+    bare = rd.strip_qualifiers(rd.expand_is(span))
+    out = [extract_list(output), _split(bare, seps)]
+    out += [_split(t, seps) for t in (copula_tail(span), copula_tail(bare), echo_stripped(bare, question)) if t]
+    return [r for k, r in enumerate(out) if r and r not in out[:k]]
 
 
 def extract_route(output: str) -> list[str]:
     """The stops of a route answer, in order: split on arrows if any, else like a list."""
-    span, _ = answer_span(output)
+    span, _ = _list_span(output)
     arrows = words()["route_separators"]
     if any(a in span for a in arrows):
         tail = copula_tail(span) or ""  # "I think it is A -> L -> I": the route starts after "is"
@@ -287,17 +466,56 @@ def extract_route(output: str) -> list[str]:
 
 # --- multiple choice ------------------------------------------------------------------------
 
+LETTERS = string.ascii_uppercase
+
+
 def _letter_index(letter: str, n_options: int) -> int | None:
-    i = OPTION_LETTERS.find(letter.upper())
+    i = LETTERS.find(letter.upper())
     return i if 0 <= i < n_options else None
 
 
-_BARE_LETTER = re.compile(r"^[(\[]?(?:option\s+|choice\s+)?([A-Ja-j])[)\]]?$", re.IGNORECASE)
-_LEADING_LETTER = re.compile(r"^[(\[]?([A-J])(?:[).:,\]]\s*|\s*[).:\]])(?=\S|$)", re.IGNORECASE)
+_BARE_LETTER = re.compile(r"^[(\[]?(?:(?:option|choice|panel|figure|letter)\s+)?([A-Za-z])[)\]]?$", re.IGNORECASE)
+_LEADING_LETTER = re.compile(r"^[(\[]?([A-Z])(?:[).:,\]]\s*|\s*[).:\]])(?=\S|$)", re.IGNORECASE)
 # "B indeed." (a format instruction forced words after the letter); not A or I, which are words
-_LEADING_WORD_LETTER = re.compile(r"^([B-HJb-hj])\s+(?=\w)")
-_LEADING_LETTER_ALT = re.compile(r"^(?:option|choice)\s+([A-J])\b", re.IGNORECASE)
-_ANY_LETTER = re.compile(r"\(([A-J])\)|\b(?:option|choice)\s+([A-J])\b")
+_LEADING_WORD_LETTER = re.compile(r"^([B-HJ-Zb-hj-z])\s+(?=\w)")
+
+
+@functools.lru_cache(maxsize=None)
+def _letter_ref_re() -> re.Pattern:
+    nouns = rd._alternation(words()["letter_nouns"])
+    return re.compile(
+        rf"\(([A-Z])\)|(?i:\b(?:{nouns})\s*[(\[]?)([A-Za-z])\b"
+        r"|(?<![\w'’&-])([B-HJ-Z])(?![\w'’&-])"
+        r"|(?<![\w'’&-])([AI])(?=[).:,]|\s*$|\s+(?:or|and)\s+[(\[]?[A-Z]\b)")
+
+
+def _option_pattern(option: Any) -> re.Pattern:
+    text = re.escape(str(option).strip()).replace(r"\ ", r"\s+")
+    return re.compile(rf"(?<![\w.]){text}(?![\w]|\.\d)", re.IGNORECASE)
+
+
+_ARROW_NEXT = re.compile(r"^\s*(?:->|→|=>|⟶|-->|, then|then)\s*\w", re.IGNORECASE)
+_ARROW_BEFORE = re.compile(r"\w\s*(?:->|→|=>|⟶|-->)\s*$")
+
+
+def option_refs(text: str, options: list[Any]) -> tuple[list[Candidate], bool]:
+    """Where the text names an option, by its text (longest first) or its letter, and whether
+    an option's text appears only inside a longer chain of other steps ("A -> X -> B")."""
+    n, refs, embedded = len(options), [], False
+    masked = text
+    if not all(len(str(o).strip()) == 1 for o in options):  # letter options stand for positions
+        for i in sorted(range(n), key=lambda i: -len(str(options[i]))):
+            for m in _option_pattern(options[i]).finditer(masked):
+                if _ARROW_NEXT.match(masked[m.end():]) or _ARROW_BEFORE.search(masked[:m.start()]):
+                    embedded = True
+                else:
+                    refs.append(Candidate(m.start(), m.end(), i, "text"))
+                masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    for m in _letter_ref_re().finditer(masked):
+        i = _letter_index(next(g for g in m.groups() if g), n)
+        if i is not None:
+            refs.append(Candidate(m.start(), m.end(), i, "bare letter" if m.group(3) or m.group(4) else "letter"))
+    return sorted(refs, key=lambda c: c.start), embedded
 
 
 def contains_phrase(haystack: str, needle: str) -> bool:
@@ -306,14 +524,11 @@ def contains_phrase(haystack: str, needle: str) -> bool:
 
 
 def _mentioned_option(text: str, options: list[Any]) -> int | None:
-    """The one option whose normalised text occurs in ``text``; options inside a longer
-    mentioned option ("Books" inside "Comic Books") do not count."""
-    norm = normalize(text)
-    keys = [normalize(str(o)) for o in options]
-    hits = [i for i, k in enumerate(keys) if contains_phrase(norm, k)]
-    hits = [i for i in hits if not any(j != i and keys[i] != keys[j] and contains_phrase(keys[j], keys[i])
-                                       for j in hits)]
-    return hits[0] if len(hits) == 1 else None
+    """The one option whose text the output names (by text), unless an option only appears
+    inside a longer chain of steps."""
+    refs, embedded = option_refs(text, options)
+    named = {c.key for c in refs if c.kind == "text"}
+    return named.pop() if len(named) == 1 and not embedded else None  # type: ignore[return-value]
 
 
 def _numeric_option(text: str, options: list[Any]) -> int | None:
@@ -321,7 +536,7 @@ def _numeric_option(text: str, options: list[Any]) -> int | None:
     values = []
     for o in options:
         found = numbers_in(str(o))
-        if len(found) != 1:
+        if len(found) != 1 or as_number(str(o)) is None:
             return None
         values.append(found[0][0])
     readings = extract_number(text)
@@ -329,31 +544,58 @@ def _numeric_option(text: str, options: list[Any]) -> int | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def extract_choice(output: str, options: list[Any]) -> int | None:
-    """The index of the option a model chose, or None when it did not clearly choose one."""
+def _read_choice(text: str, options: list[Any]) -> int | None:
     n = len(options)
-    span, _ = answer_span(output)
-    for text in (span, copula_tail(span) or "", clean(output)):
-        s = strip_trailing(text)
-        m = _BARE_LETTER.match(s) or _LEADING_LETTER.match(s) or _LEADING_LETTER_ALT.match(s)
-        if m and _letter_index(m.group(1), n) is not None:
-            return _letter_index(m.group(1), n)
-        exact = [i for i, o in enumerate(options) if option_key(o) == option_key(s)
-                 or normalize(str(o)) == normalize(s)]
-        if len(exact) == 1:
-            return exact[0]
-        m = _LEADING_WORD_LETTER.match(s)
-        if m and _letter_index(m.group(1), n) is not None:
-            return _letter_index(m.group(1), n)
-        for finder in (_numeric_option, _mentioned_option):
-            i = finder(s, options)
-            if i is not None:
-                return i
-        letters = {g for m in _ANY_LETTER.finditer(s) for g in m.groups() if g}
-        idx = {_letter_index(g, n) for g in letters} - {None}
-        if len(idx) == 1:
-            return idx.pop()
-    return None
+    s = strip_trailing(text)
+    m = _BARE_LETTER.match(s) or _LEADING_LETTER.match(s)
+    if m and _letter_index(m.group(1), n) is not None:
+        return _letter_index(m.group(1), n)
+    exact = [i for i, o in enumerate(options) if option_key(o) == option_key(s) or normalize(str(o)) == normalize(s)]
+    if len(exact) == 1:
+        return exact[0]
+    m = _LEADING_WORD_LETTER.match(s)
+    if m and _letter_index(m.group(1), n) is not None:
+        return _letter_index(m.group(1), n)
+    for finder in (_numeric_option, _mentioned_option):
+        i = finder(s, options)
+        if i is not None:
+            return i
+    letters = {c.key for c in option_refs(s, options)[0] if c.kind == "letter"}
+    return letters.pop() if len(letters) == 1 else None  # type: ignore[return-value]
+
+
+def extract_choice(output: str, options: list[Any]) -> int | None:
+    """The index of the option a model chose, or None when it did not clearly choose one
+    (no option, or two offered as alternatives: "B or C")."""
+    span, marked = answer_span(output)
+
+    def has(t: str) -> bool:
+        return bool(option_refs(t, options)[0]) or _numeric_option(t, options) is not None
+    if not marked:
+        span = rd.final_line(span, has, lambda line: _read_choice(line, options) is not None and _short(line))
+    span = rd.after_correction(span, has)
+    if not any(rd.drop_negated(str(o)) != str(o) for o in options):
+        span = rd.drop_negated(span)
+    span = rd.expand_is(span)
+    choice = None
+    bare = rd.strip_qualifiers(span)
+    for text in (span, copula_tail(span) or "", bare, copula_tail(bare) or ""):
+        choice = _read_choice(text, options)
+        if choice is not None:
+            break
+    if choice is None:
+        return None
+    refs, _ = option_refs(span, options)
+    if any(rd.is_hedge(span, refs, c) for c in refs if c.key == choice):
+        return None
+    return choice
+
+
+def extract_letter(output: str) -> str | None:
+    """The letter an output names when the question names its answers by letter but lists
+    no options ("Panel C", "Option D", "(B)")."""
+    i = extract_choice(output, list(LETTERS))
+    return None if i is None else LETTERS[i]
 
 
 def as_number(text: str) -> float | None:

@@ -136,7 +136,7 @@ def answer_fields(qa: dict) -> dict[str, Any]:
     """What scoring needs of a qa entry (shared by the question track and this one)."""
     out = {"answer": qa["answer"], "answer_type": qa["answer_type"], "options": qa.get("options"),
            "metric": metric_for(qa["answer_type"], qa["skill"], qa.get("options")),
-           "family": qa["family"], "skill": qa["skill"]}
+           "family": qa["family"], "skill": qa["skill"], "question": qa["question"]}
     if qa.get("tolerance") is not None:
         out["tolerance"] = qa["tolerance"]
     return out

@@ -5,11 +5,15 @@ answer type, see :func:`metric_for`); every metric gives a score in [0, 1]:
 
 ==========  ==========================================================================
 relaxed     numbers: correct when ``|pred - gold| <= max(5% of |gold|, tolerance)``
-            (ChartQA's relaxed accuracy, widened to a stored absolute tolerance)
+            (ChartQA's relaxed accuracy, widened to a stored absolute tolerance; a
+            unit scale the question states may be multiplied out)
 option      multiple choice: the chosen option (letter or text) is the right one
-exact       yes/no and short text: VQA-normalised exact match
-anls        OCR text: ANLS, 1 - normalised Levenshtein distance, 0 below 0.5 similarity
-set         lists: the same items, order ignored (VQA-normalised, numbers by value)
+exact       yes/no and short text: VQA-normalised exact match (compass points and clock
+            times in any spelling); a single-letter gold is read like an option letter
+anls        OCR text: ANLS, 1 - normalised Levenshtein distance, 0 below 0.5 similarity,
+            0 when the digits differ
+set         lists: the same items, order ignored unless the question asks for an order
+            (VQA-normalised, numbers by value)
 route       routes: LCS(pred, gold) / max(len(pred), len(gold)), i.e. the share of the
             gold stops reproduced in order, penalised for extra stops (so listing every
             node cannot score 1); ``exact`` says whether the route is right as a whole
@@ -21,10 +25,12 @@ iou         boxes: correct when IoU >= 0.5; the IoU itself is reported as ``valu
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from mmsynth.bench import extract as ex
+from mmsynth.bench import reading as rd
 from mmsynth.ocr import edit_distance
 from mmsynth.record import format_number, option_key
 
@@ -119,54 +125,122 @@ def point_threshold(gold: list[float], tolerance: float | None, image_size: list
     return POINT_FRACTION * math.hypot(*image_size)
 
 
+def _relaxed(answer: dict, prediction: str) -> Scored:
+    """Relaxed accuracy; a question that states its unit scale ("in x1000 rpm") also accepts
+    the answer multiplied out, and reads the model's magnitudes as multiplied out."""
+    gold, tol = float(answer["answer"]), float(answer.get("tolerance") or 0.0)
+    scale = rd.question_scale(answer.get("question"))
+    got = ex.extract_number(prediction, answer.get("question"))
+    if rd.asks_exact_number(answer.get("question")) or _transposed(got, gold, scale):
+        ok = any(abs(r - gold) <= 1e-9 * max(1.0, abs(gold)) for r in got)
+    else:
+        ok = relaxed_match(got, gold, tol) or (scale is not None and relaxed_match(got, gold * scale, tol * scale))
+    return Scored(float(ok), got[0] if got else None)
+
+
+def _digits(x: float) -> str:
+    return "".join(sorted(format_number(abs(x)).replace(".", "").replace("0", "")))
+
+
+def _transposed(readings: list[float], gold: float, scale: float | None) -> bool:
+    """Whether the number read has the gold's digits in another order or place ("2.32" or
+    "15.40" for 2.23 and 15.04): a misread, not an estimate, so ChartQA's 5% does not apply."""
+    targets = [gold] + ([gold * scale] if scale else [])
+    return bool(readings) and all(abs(readings[0] - t) > 1e-9 * max(1.0, abs(t)) for t in targets) \
+        and _digits(readings[0]) == _digits(gold)
+
+
+def _option(answer: dict, prediction: str) -> Scored:
+    options = answer["options"]
+    i = ex.extract_choice(prediction, options)
+    right = [option_key(o) for o in options].index(option_key(answer["answer"]))
+    return Scored(float(i == right), options[i] if i is not None else None)
+
+
+def _exact(answer: dict, prediction: str) -> Scored:
+    """Yes/no, a letter the question names, or short text (VQA-normalised, compass points
+    and clock times in any spelling), on every reading of the prediction."""
+    gold = str(answer["answer"])
+    if answer["answer_type"] == "yesno":
+        got = ex.extract_yesno(prediction)
+        return Scored(float(got == gold), got)
+    if re.fullmatch(r"[A-Z]", gold):
+        letter = ex.extract_letter(prediction)
+        return Scored(float(letter == gold), letter)
+    readings = ex.text_readings(prediction, answer.get("question"), keep_negation=rd.drop_negated(gold) != gold)
+    want = ex.canonical(gold)
+    hits = [r for r in readings if ex.canonical(r) == want or _same_number(r, gold) or ex.same_time(r, gold)]
+    return Scored(float(bool(hits)), (hits or readings or [""])[0])
+
+
+def _anls(answer: dict, prediction: str) -> Scored:
+    """ANLS on the best reading of the prediction; a reading whose digits differ from the
+    gold's scores 0 (a changed digit changes an ID, a price, a date)."""
+    gold = ex.strip_trailing(str(answer["answer"]))
+    digits = re.findall(r"\d", gold)
+    readings = ex.text_readings(prediction, answer.get("question"), multiline=True)
+    scored = [(anls(r, gold) if re.findall(r"\d", r) == digits else 0.0, r) for r in readings]
+    best = max(scored, key=lambda sr: sr[0], default=(0.0, ""))
+    return Scored(best[0], best[1])
+
+
+def _set(answer: dict, prediction: str) -> Scored:
+    """Lists: the same items; in the same order when the question asks for an order."""
+    gold = [item_key(g) for g in answer["answer"]]
+    ordered = rd.asks_order(answer.get("question"))
+    readings = ex.list_readings(prediction, answer.get("question"))
+    hits = [r for r in readings if ([item_key(x) for x in r] == gold if ordered
+                                    else sorted(map(item_key, r)) == sorted(gold))]
+    return Scored(float(bool(hits)), (hits or readings or [[]])[0])
+
+
+def _route(answer: dict, prediction: str) -> Scored:
+    gold = answer["answer"]
+    gold_keys = [item_key(g) for g in gold]
+    got = _route_stops(ex.extract_route(prediction), gold)
+    share = lcs_length(got, gold_keys) / max(len(got), len(gold_keys))
+    return Scored(share, got, float(got == gold_keys))
+
+
+def _point(answer: dict, prediction: str) -> Scored:
+    got = ex.extract_numbers(prediction, 2)
+    if got is None:
+        return Scored(0.0, None)
+    d = math.dist(got, answer["answer"])
+    thr = point_threshold(answer["answer"], answer.get("tolerance"), answer.get("image_size"))
+    return Scored(float(d <= thr), got, d)
+
+
+def _iou(answer: dict, prediction: str) -> Scored:
+    got = ex.extract_numbers(prediction, 4)
+    if got is None:
+        return Scored(0.0, None, 0.0)
+    v = iou(got, answer["answer"])
+    return Scored(float(v >= IOU_THRESHOLD), got, v)
+
+
+SCORERS = {"relaxed": _relaxed, "option": _option, "exact": _exact, "anls": _anls, "set": _set,
+           "route": _route, "point": _point, "iou": _iou}
+
+
 def score(answer: dict, prediction: str | None) -> Scored:
     """Score a prediction (None: missing) against one ``answers.jsonl`` entry."""
     metric = answer.get("metric") or metric_for(answer["answer_type"], answer.get("skill", ""),
                                                 answer.get("options"))
+    if metric not in SCORERS:
+        raise ValueError(f"unknown metric {metric!r} (one of {', '.join(METRICS)})")
     if prediction is None:
         return Scored(0.0, None, 0.0 if metric in ("iou", "route") else None)
-    gold = answer["answer"]
-    if metric == "relaxed":
-        got = ex.extract_number(prediction)
-        return Scored(float(relaxed_match(got, float(gold), answer.get("tolerance"))), got[0] if got else None)
-    if metric == "option":
-        options = answer["options"]
-        i = ex.extract_choice(prediction, options)
-        right = [option_key(o) for o in options].index(option_key(gold))
-        return Scored(float(i == right), options[i] if i is not None else None)
-    if metric == "exact":
-        if answer["answer_type"] == "yesno":
-            got = ex.extract_yesno(prediction)
-            return Scored(float(got == gold), got)
-        readings = ex.text_readings(prediction)
-        hits = [r for r in readings if ex.normalize(r) == ex.normalize(str(gold)) or _same_number(r, gold)]
-        return Scored(float(bool(hits)), (hits or readings)[0])
-    if metric == "anls":
-        got = ex.extract_text(prediction, multiline=True)
-        return Scored(anls(got, ex.strip_trailing(str(gold))), got)
-    if metric == "set":
-        readings = ex.list_readings(prediction)
-        hits = [r for r in readings if sorted(map(item_key, r)) == sorted(map(item_key, gold))]
-        return Scored(float(bool(hits)), (hits or readings)[0])
+    return SCORERS[metric](answer, prediction)
+
+
+def accepted(answer: dict, scored: Scored) -> bool:
+    """Whether a score counts the prediction as right: the route as a whole, ANLS at its
+    threshold, every other metric at 1."""
+    metric = answer.get("metric") or metric_for(answer["answer_type"], answer.get("skill", ""), answer.get("options"))
     if metric == "route":
-        gold_keys = [item_key(g) for g in gold]
-        got = _route_stops(ex.extract_route(prediction), gold)
-        share = lcs_length(got, gold_keys) / max(len(got), len(gold_keys))
-        return Scored(share, got, float(got == gold_keys))
-    if metric == "point":
-        got = ex.extract_numbers(prediction, 2)
-        if got is None:
-            return Scored(0.0, None)
-        d = math.dist(got, gold)
-        thr = point_threshold(gold, answer.get("tolerance"), answer.get("image_size"))
-        return Scored(float(d <= thr), got, d)
-    if metric == "iou":
-        got = ex.extract_numbers(prediction, 4)
-        if got is None:
-            return Scored(0.0, None, 0.0)
-        v = iou(got, gold)
-        return Scored(float(v >= IOU_THRESHOLD), got, v)
-    raise ValueError(f"unknown metric {metric!r} (one of {', '.join(METRICS)})")
+        return scored.value == 1.0
+    return scored.score >= (ANLS_THRESHOLD if metric == "anls" else 1.0)
 
 
 def _same_number(text: str, gold: Any) -> bool:

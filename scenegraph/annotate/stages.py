@@ -17,6 +17,7 @@ from typing import Any, Callable, Protocol
 import numpy as np
 from PIL import Image
 
+from mmsynth.clip import load_open_clip
 from mmsynth.errors import UserError
 from scenegraph.annotate.geometry import relations
 from scenegraph.depth import distance_from_closeness, object_distance
@@ -104,16 +105,8 @@ class ClipAttributeStage:
     @classmethod
     def from_checkpoint(cls, checkpoint: str | Path, arch: str, types: list[str], **kw: Any) -> "ClipAttributeStage":
         """Load open_clip ``arch`` with weights from a local file (never downloads)."""
-        path = Path(checkpoint)
-        if not path.is_file():
-            raise UserError(f"--clip-checkpoint {path}: no such file (a local open_clip checkpoint is needed)")
-        import open_clip
-        try:
-            model, _, preprocess = open_clip.create_model_and_transforms(arch, pretrained=str(path))
-        except Exception as e:  # torch raises several types for a file that is not a matching checkpoint
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise UserError(f"--clip-checkpoint {path}: does not load into {arch} ({first})") from None
-        return cls(model, preprocess, open_clip.get_tokenizer(arch), types, **kw)
+        model, preprocess, tokenizer = load_open_clip(checkpoint, arch)
+        return cls(model, preprocess, tokenizer, types, **kw)
 
     def _text_features(self, label: str, kind: str):
         import torch

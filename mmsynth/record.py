@@ -75,6 +75,12 @@ def format_answer(answer: Any, answer_type: str) -> str:
     return str(answer)
 
 
+def is_long_answer(qa: dict) -> bool:
+    """Whether a qa entry's answer is a paragraph (a computed description, an LLM-written
+    instruction answer): scored by no short-answer metric, composed by no evolution operator."""
+    return bool(qa.get("long_answer"))
+
+
 def format_number(x: float | int) -> str:
     """Integers without a decimal point, other numbers with at most 2 decimals."""
     if float(x).is_integer():

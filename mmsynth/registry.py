@@ -44,6 +44,8 @@ def load_plugins() -> None:
         pkg = importlib.import_module(pkg_name)
         for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg_name + "."):
             importlib.import_module(info.name)
+    from mmsynth.describe import attach  # the describe modules of the packages are imported now
+    attach(_REGISTRY)
 
 
 def names(pattern: str = "*") -> list[str]:

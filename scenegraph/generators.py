@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 
 from mmsynth.errors import NotApplicable, UserError
+from mmsynth.describe import is_describe
 from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import QuestionFamily
 from mmsynth.rand import randint
@@ -56,6 +57,8 @@ class SceneGenerator(Generator):
 
     def _applies(self, spec: dict, rng: np.random.Generator) -> bool:
         for fam in self.families:
+            if is_describe(fam.name):   # a description always applies; the generator's own questions must
+                continue
             try:
                 fam.solve(spec, **fam.bind(spec, rng))
                 return True

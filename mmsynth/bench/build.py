@@ -41,7 +41,7 @@ from mmsynth.errors import UserError
 from mmsynth.generator import question_prompt
 from mmsynth.io import atomic_write_bytes, atomic_write_json, atomic_write_jsonl
 from mmsynth.rand import rng_for
-from mmsynth.record import OPTION_LETTERS, option_key
+from mmsynth.record import OPTION_LETTERS, is_long_answer, option_key
 
 FORMAT = "mmsynth-bench/1"
 QUESTIONS, ANSWERS, META = "questions.jsonl", "answers.jsonl", "bench.json"
@@ -118,6 +118,9 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
     names = [_image_name(cand, k) for k in range(len(cand.blobs))]
     taken, keep = 0, []
     for j, qa in enumerate(questions):
+        if is_long_answer(qa):   # a paragraph has no short answer to score
+            state.counts["questions_long_answer"] += 1
+            continue
         key = (cand.task, qa["family"])
         if key not in state.quotas:
             state.counts["questions_unplanned_family"] += 1

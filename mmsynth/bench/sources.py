@@ -20,10 +20,12 @@ from mmsynth import registry
 from mmsynth.bench.hashing import image_bytes, source_hash
 from mmsynth.bench.quotas import Quotas, Stratum
 from mmsynth.corpus import iter_records, require_corpus
+from mmsynth.describe import is_describe
 from mmsynth.errors import UserError
 from mmsynth.generator import ImageRef
 from mmsynth.images import BadImage, record_images
 from mmsynth.rand import rng_for, shuffled
+from mmsynth.record import is_long_answer
 
 
 @dataclass
@@ -105,7 +107,8 @@ class GeneratorSource:
             raise UserError(f"{', '.join(names)}: declare no question families, so no quotas can be set")
         self.tasks = {n: gens[n].task for n in self.names}
         self.seed, self.workers = seed, workers
-        self.families = {n: sorted({(gens[n].task, f.name) for f in gens[n].families}) for n in self.names}
+        self.families = {n: sorted({(gens[n].task, f.name) for f in gens[n].families if not is_describe(f.name)})
+                         for n in self.names}
         self.failures: Counter = Counter()
         self.first_error: dict[str, str] = {}
 
@@ -165,7 +168,7 @@ class CorpusSource:
         self.first_error: dict[str, str] = {}
 
     def strata(self) -> list[Stratum]:
-        return sorted({(r["task"], qa["family"]) for r in self.records for qa in r["qa"]})
+        return sorted({(r["task"], qa["family"]) for r in self.records for qa in r["qa"] if not is_long_answer(qa)})
 
     def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
         rng = rng_for(self.seed, 0, "bench.from-corpus")

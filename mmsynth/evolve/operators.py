@@ -30,7 +30,7 @@ from mmsynth.errors import NotApplicable
 from mmsynth.questions import (MC_ANSWER_TYPES, QuestionFamily, Solution, answers_match, ask,
                                make_multiple_choice, verify_qa)
 from mmsynth.rand import pick, shuffled
-from mmsynth.record import format_answer, option_key
+from mmsynth.record import format_answer, is_long_answer, option_key
 
 DIRECTIONS = ("perception", "reasoning", "interaction")
 FRESH_TRIES = 4   # fresh questions of one family asked before settling for another family
@@ -49,6 +49,7 @@ class Context:
         """Indices of the questions without options that a composition can build on (not
         those that only ask for the reasoning to be shown)."""
         return [i for i, q in enumerate(self.qa) if not q.get("options") and q["family"] != "evolve.explain"
+                and not is_long_answer(q)
                 and (q["family"] in self.families or q["family"] in COMPOSITES)
                 and (answer_types is None or q["answer_type"] in answer_types)]
 

@@ -30,6 +30,7 @@ import numpy as np
 from tqdm import tqdm
 
 from mmsynth.corpus import link_image, read_lenient
+from mmsynth.describe import is_describe
 from mmsynth.derive import DerivedRun
 from mmsynth.errors import NotApplicable, UserError
 from mmsynth.evolve.operators import DIRECTIONS, OPERATORS, Context, Evolution, Operator, steps, verify_part
@@ -130,7 +131,7 @@ class EvolveRun(DerivedRun):
         counts["questions_in"] += len(rec["qa"])
         counts["steps_in"] += sum(steps(q) for q in rec["qa"])
         gen = self.generators[rec["generator"]]
-        families = {f.name: f for f in gen.families}
+        families = {f.name: f for f in gen.families if not is_describe(f.name)}   # paragraphs compose into nothing
         return Evolving(rec, gen, Context(rec["source"], families, [dict(q) for q in rec["qa"]], gen.mc_share))
 
     # --- one evolution step ------------------------------------------------------------------

@@ -11,7 +11,8 @@ from mmsynth.describe import describer_for, is_describe, verbalise
 from mmsynth.questions import ask, verify_qa
 from mmsynth.rand import rng_for
 
-GENERATORS = [n for n in registry.names("*") if registry.get(n).can_generate()]
+GENERATORS = [n for n in registry.names("*") if registry.get(n).can_generate()
+              and registry.get(n).__module__.startswith(("generators.", "scenegraph."))]
 
 
 def describe_family(name):

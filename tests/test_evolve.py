@@ -127,15 +127,15 @@ def test_tampered_evolved_answers_and_parts_fail_validation(evolved, tmp_path):
     import shutil
     bad = tmp_path / "bad"
     shutil.copytree(evolved, bad)
-    hits = 0
+    hits, first = 0, None                  # two tampered records, each failing once
     for shard in sorted((bad / "data").glob("*.jsonl")):
         recs = [json.loads(line) for line in shard.read_text().splitlines()]
         for rec in recs:
             for qa in rec["qa"]:
                 if qa["family"] == "evolve.sum" and hits == 0:
                     qa["answer"] += 1                                    # the combination
-                    hits += 1
-                elif qa["family"] in ("evolve.compare", "evolve.difference") and hits == 1:
+                    hits, first = hits + 1, rec["id"]
+                elif qa["family"] in ("evolve.compare", "evolve.difference") and hits == 1 and rec["id"] != first:
                     part = qa["params"]["parts"][1]
                     part["answer"] = part["answer"] + 100               # a part's stored answer
                     hits += 1

@@ -15,6 +15,7 @@ from mmsynth.rand import randint, uniform
 from mmsynth.record import format_number
 
 NICE_STEPS = (1, 2, 5)
+HEADROOM = 0.15  # share of a step kept free above the highest value
 
 
 def nice_step(span: float, n_ticks: int) -> float:
@@ -41,6 +42,20 @@ def sample_axis(rng: np.random.Generator, lo: float, hi: float, from_zero: bool 
     step = nice_step(top - bottom, randint(rng, *steps))
     amin = _clean(math.floor(bottom / step) * step)
     amax = _clean(math.ceil(top / step) * step)
+    return {"min": amin, "max": amax, "step": step}
+
+
+def fit_axis(axis: dict, series: list[list[float]], stacked: bool = False) -> dict:
+    """The axis cut down to the data: its top is the first tick a little above the highest value
+    (or stack), leaving room for a printed value, and a non-zero bottom rises to the last tick at or below the lowest; the step
+    stays, so values on the old half-step grid lie on the new one. At least two steps remain."""
+    tops = [sum(col) for col in zip(*series)] if stacked else [v for s in series for v in s]
+    step = axis["step"]
+    amax = _clean(max(axis["min"] + 2 * step, math.ceil(max(tops) / step + HEADROOM) * step))
+    amin = axis["min"]
+    if amin != 0:
+        low = min(v for s in series for v in s)
+        amin = _clean(min(amax - 2 * step, max(amin, math.floor(low / step + 1e-9) * step)))
     return {"min": amin, "max": amax, "step": step}
 
 

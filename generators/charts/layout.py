@@ -43,12 +43,11 @@ def rotated_extent(w: float, h: float, angle: int) -> tuple[float, float]:
     return (w + h) * SIN45, (w + h) * SIN45
 
 
-def choose_rotation(labels: list[str], fnt: ImageFont.FreeTypeFont, slot: float, preferred: int,
-                    rotate_first: bool = False) -> int | None:
-    """The first rotation (0, then ``preferred``, then 90; ``preferred`` first if ``rotate_first``)
-    whose label boxes fit a slot side by side; None if none does."""
+def choose_rotation(labels: list[str], fnt: ImageFont.FreeTypeFont, slot: float, preferred: int) -> int | None:
+    """The first rotation (0, then ``preferred``, then 90) whose label boxes fit a slot side
+    by side; None if none does. Labels are turned only when level ones would collide."""
     sizes = [size(s, fnt) for s in labels]
-    for angle in dict.fromkeys((preferred, 0, 90) if rotate_first else (0, preferred, 90)):
+    for angle in dict.fromkeys((0, preferred, 90)):
         if max(rotated_extent(w, h, angle)[0] for w, h in sizes) + PAD <= slot:
             return angle
     return None

@@ -18,15 +18,15 @@ from mmsynth.draw import Canvas, bold, font, rgb, text_color_on
 from mmsynth.generator import Rendered
 
 from generators.charts.axis import tick_label, ticks, value_label
+from generators.charts.decor import (MARGIN, draw_footer, draw_header, draw_spines, footer_height,
+                                     header_height, header_width, tick_span)
 from generators.charts.layout import (PAD, choose_rotation, draw_legend, grid_line, legend_size, put_text,
                                       line_height, rotated_extent, size)
 from generators.charts.style import MIN_FONT
-
-MARGIN = 12
-TICK = 5
 MAX_WIDEN = 1.4   # how much wider than its style a chart may grow to keep category labels level
 VALUE_GAP = 8     # pixels between a bar's end and its printed value (OCR merges closer digits into the bar)
 LEGEND_KINDS = ("grouped_bar", "stacked_bar", "line", "area")
+DIRECT_KINDS = ("line",)  # kinds whose series may be named at their ends instead of in a legend
 
 
 @dataclass
@@ -66,22 +66,34 @@ def series_names(spec: dict) -> list[str]:
     return [s["name"] for s in spec["series"]] if spec["kind"] in LEGEND_KINDS else []
 
 
+def legend_place(spec: dict, style: dict) -> str:
+    """Where the series are named: right, top, bottom, or ``direct`` (at the line ends)."""
+    place = style["legend"]
+    if place == "direct" and spec["kind"] not in DIRECT_KINDS:
+        return "top"
+    return place
+
+
 def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: float) -> tuple[Plan, int, int, float]:
     """One layout pass at canvas size W x H: the plan and the size/left margin it really needs."""
     vertical = spec["kind"] != "hbar"
     axis, cats = spec["axis"], spec["categories"]
     tick_texts = [tick_label(t, axis) for t in ticks(axis)]
     tick_w = max(size(t, f.tick)[0] for t in tick_texts)
-    th, ah, lh = line_height(f.tick), line_height(f.axis), line_height(f.title)
-    need_w = size(spec["title"], f.title)[0] + 2 * MARGIN
-    top, bottom, right = MARGIN + lh + MARGIN / 2, MARGIN, MARGIN
-    legend, legend_vertical, names = None, style["legend"] == "right", series_names(spec)
-    if names:
+    th, ah = line_height(f.tick), line_height(f.axis)
+    need_w = header_width(spec, style, f)
+    top, bottom, right = header_height(spec, style, f), MARGIN + footer_height(style, f), MARGIN
+    place = legend_place(spec, style)
+    legend, legend_vertical, names = None, place == "right", series_names(spec)
+    out_tick = tick_span(style)[0]
+    if names and place == "direct":
+        right += max(size(n, f.tick)[0] for n in names) + 4 * PAD
+    elif names:
         lw, lhh, _ = legend_size(names, f.tick, legend_vertical, W - 2 * MARGIN)
         if legend_vertical:
             right += lw + MARGIN
             legend = (W - MARGIN - lw, None, lw)
-        elif style["legend"] == "top":
+        elif place == "top":
             legend = (MARGIN, top, W - 2 * MARGIN)
             top += lhh + PAD
         else:
@@ -96,12 +108,12 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         side = ah + MARGIN / 2
     cat_sizes = [size(c, f.tick) for c in cats]
     if vertical:
-        left = MARGIN + side + tick_w + TICK + PAD + extra_left
+        left = MARGIN + side + tick_w + out_tick + PAD + extra_left
         x0, x1 = left, W - right
         slot = (x1 - x0) / len(cats)
-        rotation = choose_rotation(cats, f.tick, slot, style["rotation"], style["rotate_first"])
+        rotation = choose_rotation(cats, f.tick, slot, style["rotation"])
         flat_w = W + len(cats) * (max(w for w, _ in cat_sizes) + PAD) - (x1 - x0) + 1
-        if rotation != 0 and not style["rotate_first"] and flat_w <= MAX_WIDEN * style["width"]:
+        if rotation != 0 and flat_w <= MAX_WIDEN * style["width"]:
             rotation, need_w = 0, max(need_w, flat_w)  # level labels read better: widen a little first
         if rotation is None:
             rotation = 90
@@ -114,7 +126,7 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
             overhang = ext[0][0] - slot / 2 - cat_sizes[0][1] / 2
             left_room = x0 - (MARGIN + side)
             extra_left += max(0.0, overhang - left_room + PAD)
-        label_gap = max(TICK + PAD, th / 2 + PAD)
+        label_gap = max(out_tick + PAD, th / 2 + PAD)
         bottom += ah + MARGIN / 2 + max(e[1] for e in ext) + label_gap
         y0, y1 = top, H - bottom
         need_h = H - (y1 - y0) + max(len(tick_texts) * (th + PAD),
@@ -122,10 +134,10 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
         need_w = max(need_w, W - (x1 - x0) + size(category_title(spec), f.axis)[0] + PAD)
     else:
         rotation = 0
-        left = MARGIN + side + max(w for w, _ in cat_sizes) + TICK + PAD + extra_left
+        left = MARGIN + side + max(w for w, _ in cat_sizes) + out_tick + PAD + extra_left
         right = max(right, MARGIN + tick_w / 2)
         x0, x1 = left, W - right
-        bottom += ah + MARGIN / 2 + th + TICK + PAD
+        bottom += ah + MARGIN / 2 + th + out_tick + PAD
         y0, y1 = top, H - bottom
         steps = len(tick_texts) - 1
         need_w = max(need_w, W - (x1 - x0) + steps * (tick_w + 2 * PAD),
@@ -139,7 +151,8 @@ def _try_plan(spec: dict, style: dict, f: Fonts, W: int, H: int, extra_left: flo
     if legend is not None:
         lw = legend[2]
         legend = (legend[0], legend[1] if legend[1] is not None else
-                  (H - MARGIN - legend_size(names, f.tick, False, lw)[1] if not legend_vertical else
+                  (H - MARGIN - footer_height(style, f) - legend_size(names, f.tick, False, lw)[1]
+                   if not legend_vertical else
                    (y0 + y1) / 2 - legend_size(names, f.tick, True, lw)[1] / 2), lw)
     plan = Plan(W, H, (x0, y0, x1, y1), rotation, legend, legend_vertical)
     return plan, math.ceil(need_w), math.ceil(need_h), extra_left
@@ -192,39 +205,36 @@ def _draw_frame(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None
     ink = tuple(style["ink"])
     if style["plot_background"]:
         cv.draw.rectangle((x0, y0, x1, y1), fill=tuple(style["plot_background"]))
+    out, inward = tick_span(style)
     for t in ticks(spec["axis"]):
         p = ax.v(t)
         grid_line(cv, style, *(((x0, p), (x1, p)) if ax.vertical else ((p, y0), (p, y1))))
         text = tick_label(t, spec["axis"])
         if ax.vertical:
-            cv.draw.line((x0 - TICK, p, x0, p), fill=ink)
-            put_text(cv, (x0 - TICK - PAD, p), text, f.tick, fill=ink, anchor="rm", role="tick")
+            if out or inward:
+                cv.draw.line((x0 - out, p, x0 + inward, p), fill=ink)
+            put_text(cv, (x0 - out - PAD, p), text, f.tick, fill=ink, anchor="rm", role="tick")
         else:
-            cv.draw.line((p, y1, p, y1 + TICK), fill=ink)
-            put_text(cv, (p, y1 + TICK + PAD), text, f.tick, fill=ink, anchor="mt", role="tick")
-
-
-def _draw_spines(cv: Canvas, style: dict, ax: Axes) -> None:
-    x0, y0, x1, y1 = ax.p.box
-    ink = tuple(style["ink"])
-    if style["frame"] == "box":
-        cv.draw.rectangle((x0, y0, x1, y1), outline=ink)
-    else:
-        cv.draw.line((x0, y0, x0, y1, x1, y1), fill=ink)
+            if out or inward:
+                cv.draw.line((p, y1 - inward, p, y1 + out), fill=ink)
+            put_text(cv, (p, y1 + out + PAD), text, f.tick, fill=ink, anchor="mt", role="tick")
 
 
 def _draw_categories(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:
     x0, y0, x1, y1 = ax.p.box
     ink = tuple(style["ink"])
     th = line_height(f.tick)
+    out, inward = tick_span(style)
     for i, name in enumerate(spec["categories"]):
         c = ax.c(i)
         if not ax.vertical:
-            cv.draw.line((x0 - TICK, c, x0, c), fill=ink)
-            put_text(cv, (x0 - TICK - PAD, c), name, f.tick, fill=ink, anchor="rm", role="label")
+            if out or inward:
+                cv.draw.line((x0 - out, c, x0 + inward, c), fill=ink)
+            put_text(cv, (x0 - out - PAD, c), name, f.tick, fill=ink, anchor="rm", role="label")
             continue
-        cv.draw.line((c, y1, c, y1 + TICK), fill=ink)
-        top = y1 + max(TICK + PAD, th / 2 + PAD)
+        if out or inward:
+            cv.draw.line((c, y1 - inward, c, y1 + out), fill=ink)
+        top = y1 + max(out + PAD, th / 2 + PAD)
         if ax.p.rotation == 0:
             put_text(cv, (c, top), name, f.tick, fill=ink, anchor="mt", role="label")
         elif ax.p.rotation == 90:
@@ -242,7 +252,8 @@ def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> Non
     x0, y0, x1, y1 = ax.p.box
     ink = tuple(style["ink"])
     W, H = cv.size
-    put_text(cv, (W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
+    draw_header(cv, spec, style, f)
+    draw_footer(cv, style, f)
     vt, ct = value_title(spec), category_title(spec)
     y_title, x_title = (vt, ct) if ax.vertical else (ct, vt)
     if style["y_title"] == "top":
@@ -251,8 +262,9 @@ def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> Non
     else:
         put_text(cv, (MARGIN + line_height(f.axis) / 2, (y0 + y1) / 2), y_title, f.axis, fill=ink, anchor="mm",
                  angle=90, role="axis_title")
-    legend_below = ax.p.legend is not None and not ax.p.legend_vertical and style["legend"] == "bottom"
+    legend_below = ax.p.legend is not None and not ax.p.legend_vertical and legend_place(spec, style) == "bottom"
     lh = legend_size(series_names(spec), f.tick, False, ax.p.legend[2])[1] + PAD if legend_below else 0
+    lh += footer_height(style, f)
     put_text(cv, ((x0 + x1) / 2, H - MARGIN - lh), x_title, f.axis, fill=ink, anchor="md", role="axis_title")
 
 
@@ -344,11 +356,31 @@ def render_category(spec: dict, style: dict) -> Rendered:
         _draw_areas(cv, spec, style, ax)
     else:
         _draw_bars(cv, spec, style, ax, f)
-    _draw_spines(cv, style, ax)
+    draw_spines(cv, style, p.box, ax.vertical)
     _draw_categories(cv, spec, style, ax, f)
     _draw_titles(cv, spec, style, ax, f)
-    if p.legend is not None:
+    if legend_place(spec, style) == "direct" and series_names(spec):
+        draw_direct_labels(cv, spec, style, ax, f)
+    elif p.legend is not None:
         x, y, w = p.legend
         draw_legend(cv, [(s["name"], rgb(s["color"])) for s in spec["series"]], f.tick, tuple(style["ink"]),
                     x, y, p.legend_vertical, w)
     return Rendered(images=[cv.finish(style["noise"], style["noise_seed"])], texts=cv.texts)
+
+
+def draw_direct_labels(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:
+    """Name each line at its last point, in its colour, nudged apart vertically so that
+    labels of lines ending close together do not touch."""
+    x0, y0, x1, y1 = ax.p.box
+    lh = line_height(f.tick)
+    ends = sorted(((ax.v(s["values"][-1]), s) for s in spec["series"]), key=lambda e: e[0])
+    ys: list[float] = []
+    for y, _ in ends:
+        ys.append(max(y, ys[-1] + lh + PAD) if ys else max(y, y0 + lh / 2))
+    overflow = ys[-1] - (y1 - lh / 2) if ys else 0
+    if overflow > 0:
+        ys = [y - overflow for y in ys]
+    ink = tuple(style["ink"])
+    for y, (_, s) in zip(ys, ends):
+        cv.draw.line((x1 + PAD, y, x1 + 3 * PAD, y), fill=rgb(s["color"]), width=3)
+        put_text(cv, (x1 + 4 * PAD, y), s["name"], f.tick, fill=ink, anchor="lm", role="legend")

@@ -13,7 +13,8 @@ from mmsynth.draw import Canvas, boxes_overlap, rgb
 from mmsynth.generator import Rendered
 
 from generators.charts.layout import PAD, draw_legend, legend_size, line_height, put_text, size
-from generators.charts.render_axes import MARGIN, Fonts, fonts_for
+from generators.charts.decor import MARGIN, draw_footer, draw_header, footer_height, header_height, header_width
+from generators.charts.render_axes import Fonts, fonts_for
 
 
 def slice_text(spec: dict, i: int) -> str:
@@ -53,22 +54,23 @@ def render_pie(spec: dict, style: dict) -> Rendered:
     f = fonts_for(style)
     texts = [slice_text(spec, i) for i in range(len(spec["categories"]))]
     W, H = style["width"], style["height"]
-    lh = line_height(f.title)
-    top = MARGIN + lh + MARGIN
+    top = header_height(spec, style, f) + MARGIN / 2
+    foot = MARGIN + footer_height(style, f)
     lw, lhh, _ = legend_size(texts, f.tick, True, W)
-    need_w = max(W, int(lw + 2 * MARGIN + 2 * 60 + 20), int(size(spec["title"], f.title)[0] + 2 * MARGIN) + 1)
-    need_h = max(H, int(top + lhh + MARGIN), int(top + 140))
+    need_w = max(W, int(lw + 2 * MARGIN + 2 * 60 + 20), header_width(spec, style, f))
+    need_h = max(H, int(top + lhh + foot), int(top + 140 + foot))
     W, H = need_w, need_h
     cv = Canvas(W, H, tuple(style["background"]))
     ink = tuple(style["ink"])
-    put_text(cv, (W / 2, MARGIN), spec["title"], f.title, fill=ink, anchor="mt", role="title")
+    draw_header(cv, spec, style, f)
+    draw_footer(cv, style, f)
     start = style["start_angle"]
     # first try labels around a pie in the middle; else a legend to the right
-    r = min(W - 2 * MARGIN, H - top - MARGIN) / 2 * 0.62
-    cx, cy = W / 2, top + (H - top - MARGIN) / 2
+    r = min(W - 2 * MARGIN, H - top - foot) / 2 * 0.62
+    cx, cy = W / 2, top + (H - top - foot) / 2
     placed = _outside_labels(cv, spec, f, cx, cy, r, start) if style["pie_labels"] == "beside" else None
     if placed is None:
-        r = min(W - lw - 4 * MARGIN, H - top - MARGIN) / 2 - MARGIN
+        r = min(W - lw - 4 * MARGIN, H - top - foot) / 2 - MARGIN
         cx = MARGIN + r + MARGIN
     a = start
     bg = tuple(style["background"])

@@ -17,7 +17,7 @@ import yaml
 from mmsynth.draw import palettes, rgb
 from mmsynth.rand import pick, pick_n, randint, shuffled, uniform
 
-from generators.charts.axis import half_grid, sample_axis
+from generators.charts.axis import fit_axis, half_grid, sample_axis
 
 # Kinds whose categories are points in time (series are the theme's entities).
 TIME_KINDS = ("line", "area")
@@ -37,6 +37,14 @@ def _title(rng: np.random.Generator, measure: str, unit: str, category: str, plu
     patterns = [p for p in vocab()["title_patterns"] if unit or "{unit}" not in p]
     return pick(rng, patterns).format(Measure=_capital(measure), category=category,
                                       category_plural=plural, unit=unit)
+
+
+DARK_MARKS = ("black", "navy")  # vanish on a dark dashboard's background
+
+
+def mark_palette(rng: np.random.Generator) -> list[str]:
+    """A palette for chart marks, without the colours a dark theme would hide."""
+    return [c for c in palettes()[pick(rng, sorted(palettes()))] if c not in DARK_MARKS]
 
 
 MIN_COLOR_DISTANCE = 100  # RGB distance under which two named colours look alike in small marks
@@ -80,41 +88,55 @@ def _distinct_grid(rng: np.random.Generator, grid: list[float], n: int) -> list[
 
 
 def _annotated_values(rng: np.random.Generator, axis: dict, n: int) -> list[float]:
-    """Distinct values to print on the chart: integers, or tenths on a small axis."""
+    """Distinct values to print on the chart, spread as real measurements are (log-normal
+    around a typical level, not uniform and not round): integers, or tenths on a small axis."""
     scale = 1 if axis["max"] >= 20 else 10
-    lo, hi = int(axis["step"] / 2 * scale) + 1, int(axis["max"] * scale)
-    vals = rng.choice(np.arange(lo, hi + 1), size=n, replace=hi - lo + 1 < n)
-    return [int(v) if scale == 1 else round(int(v) / scale, 1) for v in vals]
+    lo, hi = axis["step"] / 2, axis["max"]
+    centre = uniform(rng, lo + 0.3 * (hi - lo), lo + 0.55 * (hi - lo))
+    raw = np.clip(centre * np.exp(rng.normal(0.0, 0.35, size=n)), lo, hi)
+    vals: list[int] = []
+    for v in raw:  # a repeat moves to the nearest free unit, so every printed value is distinct
+        u = int(round(v * scale))
+        near = sorted(range(int(lo * scale) + 1, int(hi * scale) + 1), key=lambda w: (abs(w - u), w))
+        vals.append(next((w for w in near if w not in vals), u))
+    return [v if scale == 1 else round(v / scale, 1) for v in vals]
 
 
-def _walk(rng: np.random.Generator, grid: list[float], n: int) -> list[float]:
-    """A grid-valued random walk with drift: a series with a visible trend and wiggles,
-    and one highest point (later peaks are lowered a notch) so "when did it peak" has an answer."""
+def _process(rng: np.random.Generator, n: int, seasonal: bool) -> np.ndarray:
+    """A time series in [0, 1] as real ones move: a level, a trend or compound growth,
+    a yearly season when the steps are months, and noise."""
+    t = np.arange(n, dtype=float)
+    level = uniform(rng, 0.3, 0.7)
+    growth = rng.normal(0.0, 0.06)
+    y = level * (1 + growth) ** t
+    if seasonal:
+        y = y + uniform(rng, 0.05, 0.2) * np.sin(2 * np.pi * t / 12 + uniform(rng, 0, 2 * np.pi))
+    y = y + rng.normal(0.0, 0.05, size=n)
+    lo, hi = float(y.min()), float(y.max())
+    if lo < 0.05 or hi > 0.98:  # squeeze into the axis instead of clipping flat runs
+        y = 0.05 + (y - lo) / max(hi - lo, 1e-9) * 0.93
+    return y
+
+
+def _walk(rng: np.random.Generator, grid: list[float], n: int, seasonal: bool = False) -> list[float]:
+    """A time series snapped to the axis's half-step grid (so it is read exactly), with one
+    highest point (later peaks are lowered a notch) so "when did it peak" has an answer."""
     last = len(grid) - 1
-    idx = randint(rng, last // 4, last - last // 4)
-    drift = pick(rng, (-1, 0, 1))
-    steps = []
-    for _ in range(n):
-        steps.append(idx)
-        idx += drift + randint(rng, -2, 2)
-        if not 0 <= idx <= last:  # bounce off the axis ends instead of running flat along them
-            idx = -idx if idx < 0 else 2 * last - idx
-            drift = -drift
-        idx = min(max(idx, 0), last)
+    steps = [int(min(max(round(v * last), 0), last)) for v in _process(rng, n, seasonal)]
     top = max(steps)
     first = steps.index(top)
     return [grid[s - 1 if s == top and i != first and s > 0 else s] for i, s in enumerate(steps)]
 
 
 def _series_values(rng: np.random.Generator, kind: str, axis: dict, n_cat: int, n_series: int,
-                   annotated: bool) -> list[list[float]]:
+                   annotated: bool, seasonal: bool = False) -> list[list[float]]:
     if annotated:
         return [_annotated_values(rng, axis, n_cat) for _ in range(n_series)]
     grid = half_grid(axis, hi=axis["max"] / n_series) if kind in ("stacked_bar", "area") else half_grid(axis)
     if kind == "stacked_bar":
         return [[pick(rng, grid) for _ in range(n_cat)] for _ in range(n_series)]
     if kind in TIME_KINDS:
-        return [_walk(rng, grid, n_cat) for _ in range(n_series)]
+        return [_walk(rng, grid, n_cat, seasonal) for _ in range(n_series)]
     return [_distinct_grid(rng, grid, n_cat) for _ in range(n_series)]
 
 
@@ -141,10 +163,12 @@ def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
         lo, hi = lo * n_series, hi * n_series
     axis = sample_axis(rng, lo, hi, from_zero=kind != "line" or rng.random() < 0.5,
                        steps=(7, 8) if stacked else (4, 7))
-    annotated = kind in ("bar", "hbar") and rng.random() < 0.5
-    values = _series_values(rng, kind, axis, n_cat, n_series, annotated)
-    palette = palettes()[pick(rng, sorted(palettes()))]
-    per_category = kind in ("bar", "hbar") and rng.random() < 0.4
+    annotated = kind in ("bar", "hbar") and rng.random() < 0.6
+    values = _series_values(rng, kind, axis, n_cat, n_series, annotated, seasonal=time is not None and
+                            time["name"] == "month")
+    axis = fit_axis(axis, values, stacked)
+    palette = mark_palette(rng)
+    per_category = kind in ("bar", "hbar") and n_cat <= len(palette) and rng.random() < 0.4
     colors = distinct_colors(rng, palette, max(n_series, n_cat if per_category else 1))
     spec = {
         "kind": kind, "theme": theme_name,
@@ -169,7 +193,7 @@ def sample_pie_spec(rng: np.random.Generator, kind: str) -> dict:
     while pct.sum() != 100:  # move the remainder onto (or off) the largest slices
         i = int(np.argmax(pct)) if pct.sum() > 100 else int(rng.integers(n))
         pct[i] += 1 if pct.sum() < 100 else -1
-    palette = palettes()[pick(rng, sorted(palettes()))]
+    palette = mark_palette(rng)
     measure = f"share of {theme['measure']}"
     return {
         "kind": kind, "theme": theme_name,

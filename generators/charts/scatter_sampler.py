@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmsynth.draw import palettes
 from mmsynth.rand import pick, pick_n, randint, uniform
 
 from generators.charts.axis import nice_step
-from generators.charts.sampler import distinct_colors, vocab
+from generators.charts.sampler import distinct_colors, mark_palette, vocab
 
 MIN_GAP = 0.035      # minimum distance between two points, as a share of the axes
 CENTRE_GAP = 0.3     # minimum distance between two cluster centres
@@ -64,7 +63,7 @@ def sample_scatter_spec(rng: np.random.Generator) -> dict:
     xa, ya = _axis(*theme["x"]["range"]), _axis(*theme["y"]["range"])
     taken: list[np.ndarray] = []
     groups = []
-    palette = palettes()[pick(rng, sorted(palettes()))]
+    palette = mark_palette(rng)
     colors = distinct_colors(rng, palette, k)
     for gi, (gname, pts) in enumerate(zip(pick_n(rng, theme["groups"], k), raw)):
         kept = []

@@ -25,6 +25,13 @@ YAML layout::
 
     _words:                         # optional word sets shared by the file's phrasings
       where: [" in the chart", ""]
+    _lead: "<@lead_chart>"          # optional lead-in put in front of every question
+
+A family may say ``lead: false`` to go without the file's lead-in. Word sets shared by
+every file (``<@chart>``, ``<@lead_chart>``...) and the imperative forms some questions
+are said in ("State the value of X.") live in ``mmsynth/data/phrasing.yaml``; fields are
+filled by the language formatter (``{x:a}`` "an orange", ``{x:no={n}}`` "3 orders",
+``{n:ord}`` "3rd"; see ``mmsynth.phrasing``).
 """
 from __future__ import annotations
 
@@ -37,6 +44,7 @@ import numpy as np
 import yaml
 
 from mmsynth.errors import NotApplicable
+from mmsynth.phrasing import FORMATTER, imperative, shared, with_lead
 from mmsynth.rand import pick, shuffled
 from mmsynth.record import ANSWER_TYPES, SKILLS, format_answer, option_key
 from mmsynth.templates import count, render, substitute_words
@@ -94,6 +102,15 @@ class QuestionFamily:
     bind: Binder = field(default=None)  # type: ignore[assignment]
     mc: bool = True
     weight: float = 1.0
+    lead: str | None = None
+
+    def phrase(self, rng: np.random.Generator, **values: Any) -> str:
+        """One question: a phrasing rendered at random, maybe as an imperative, maybe
+        after the file's lead-in, its fields filled by the language formatter."""
+        text = imperative(render(pick(rng, self.phrasings), rng), rng)
+        if self.lead is not None:
+            text = with_lead(render(self.lead, rng), text)
+        return FORMATTER.format(text, **values)
 
     def __post_init__(self) -> None:
         if self.bind is None:
@@ -113,7 +130,8 @@ def load_families(path: str | Path, solvers: Solvers, only: list[str] | None = N
     at import time. Keys starting with ``_`` are not families (``_words``: word sets).
     """
     data = yaml.safe_load(Path(path).read_text())
-    words = data.get("_words", {})
+    words = {**shared()["words"], **data.get("_words", {})}
+    lead = _substitute_all(data["_lead"], words, f"{path}: _lead") if data.get("_lead") else None
     families = []
     for name, d in data.items():
         if name.startswith("_") or (only is not None and name not in only):
@@ -122,18 +140,29 @@ def load_families(path: str | Path, solvers: Solvers, only: list[str] | None = N
             raise ValueError(f"{path}: family {name} has no solver")
         if d["skill"] not in SKILLS or d["answer_type"] not in ANSWER_TYPES:
             raise ValueError(f"{path}: family {name} has a bad skill or answer_type")
-        phrasings = [substitute_words(p, words, f"{path}: {name}") for p in d["phrasings"]]
+        phrasings = [_substitute_all(p, words, f"{path}: {name}") for p in d["phrasings"]]
         if sum(count(p) for p in phrasings) < 3:
             raise ValueError(f"{path}: family {name} needs at least 3 phrasings")
         families.append(QuestionFamily(
             name=name, skill=d["skill"], answer_type=d["answer_type"], phrasings=phrasings,
             solve=solvers.solvers[name], bind=solvers.binders.get(name, _no_slots),
-            mc=bool(d.get("mc", True)), weight=float(d.get("weight", 1.0))))
+            mc=bool(d.get("mc", True)), weight=float(d.get("weight", 1.0)),
+            lead=lead if d.get("lead", True) else None))
     if only is not None:
         missing = set(only) - {f.name for f in families}
         if missing:
             raise ValueError(f"{path}: families {sorted(missing)} are not declared")
     return families
+
+
+def _substitute_all(text: str, words: dict[str, list[str]], where: str) -> str:
+    """``text`` with word sets replaced, also those that word sets name (a few levels)."""
+    for _ in range(4):
+        if "<@" not in text:
+            break
+        text = substitute_words(text, words, where)
+    count(text)  # raises on an unbalanced template
+    return text
 
 
 def _distinct_distractors(answer: Any, distractors: list, answer_type: str) -> list[str]:
@@ -154,7 +183,7 @@ def ask(family: QuestionFamily, spec: dict, rng: np.random.Generator, mc_share: 
     """One qa entry of ``family`` about ``spec``; raises NotApplicable when none is well posed."""
     slots = family.bind(spec, rng)
     sol = family.solve(spec, **slots)
-    text = render(pick(rng, family.phrasings), rng).format(**slots, **sol.fields)
+    text = family.phrase(rng, **slots, **sol.fields)
     qa: dict[str, Any] = {"question": text, "answer": sol.answer, "answer_type": family.answer_type,
                           "options": None, "family": family.name, "skill": family.skill,
                           "rationale": sol.rationale, "params": slots}

@@ -84,7 +84,7 @@ def render(text: str, rng: np.random.Generator) -> str:
     """One sentence of the template (groups chosen uniformly, left to right)."""
     if "<" not in text:
         return text
-    return _render_seq(parse(text), rng)
+    return _tidy(_render_seq(parse(text), rng))
 
 
 def _render_seq(seq: Seq, rng: np.random.Generator) -> str:
@@ -94,7 +94,7 @@ def _render_seq(seq: Seq, rng: np.random.Generator) -> str:
             out.append(part)
         else:
             out.append(_render_seq(part[int(rng.integers(len(part)))], rng))
-    return _tidy("".join(out))
+    return "".join(out)  # tidied once, whole: an alternative's edge spaces separate words
 
 
 def count(text: str) -> int:

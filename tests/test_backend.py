@@ -12,6 +12,7 @@ from mmsynth import registry
 from mmsynth.backend import Backend, connect_ray, run_tasks
 from mmsynth.errors import UserError
 from mmsynth.pipeline import GenerateConfig, generate
+from mmsynth.record import TASKS
 
 ray = pytest.importorskip("ray")
 RAY = Backend("ray", 2)
@@ -33,7 +34,8 @@ def corpus_digest(root: Path) -> dict[str, str]:
 
 
 def families(pattern: str = "*") -> list[str]:
-    return registry.resolve([pattern], generating=True)
+    """The package's generators (not ones other tests register in this process: Ray workers lack those)."""
+    return [g for g in registry.resolve([pattern], generating=True) if g.split(".")[0] in TASKS]
 
 
 def test_generate_on_ray_is_byte_identical_to_local_for_every_generator(tmp_path, ray_instance):
@@ -47,7 +49,7 @@ def test_generate_on_ray_is_byte_identical_to_local_for_every_generator(tmp_path
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("task", sorted({g.split(".")[0] for g in registry.resolve(["*"], generating=True)}))
+@pytest.mark.parametrize("task", sorted({g.split(".")[0] for g in families()}))
 def test_500_samples_of_each_task_family_byte_identical(tmp_path, ray_instance, task):
     cfg = GenerateConfig(generators=families(f"{task}.*"), n=500, seed=11, shard_size=25)
     generate(cfg, tmp_path / "local", backend=LOCAL, progress=False)

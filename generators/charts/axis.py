@@ -47,7 +47,7 @@ def sample_axis(rng: np.random.Generator, lo: float, hi: float, from_zero: bool 
 
 def fit_axis(axis: dict, series: list[list[float]], stacked: bool = False) -> dict:
     """The axis cut down to the data: its top is the first tick a little above the highest value
-    (or stack), leaving room for a printed value, and a non-zero bottom rises to the last tick at or below the lowest; the step
+    (or stack), leaving room for a printed value, and a non-zero bottom rises to the last tick below the lowest; the step
     stays, so values on the old half-step grid lie on the new one. At least two steps remain."""
     tops = [sum(col) for col in zip(*series)] if stacked else [v for s in series for v in s]
     step = axis["step"]
@@ -55,7 +55,7 @@ def fit_axis(axis: dict, series: list[list[float]], stacked: bool = False) -> di
     amin = axis["min"]
     if amin != 0:
         low = min(v for s in series for v in s)
-        amin = _clean(min(amax - 2 * step, max(amin, math.floor(low / step + 1e-9) * step)))
+        amin = _clean(min(amax - 2 * step, max(amin, math.floor(low / step - 1e-9) * step)))
     return {"min": amin, "max": amax, "step": step}
 
 

@@ -9,13 +9,14 @@ from mmsynth.questions import Solution
 from mmsynth.rand import pick, pick_n
 from mmsynth.record import format_number as fmt
 
-from generators.charts.solvers import (LEGEND_KINDS, Q, TIME_KINDS, fields, listing, near, reading, scope,
+from generators.charts.kinds import MULTI_KINDS, TIME_KINDS
+from generators.charts.solvers import (Q, fields, listing, near, reading, scope,
                                       unique_extreme, value_step, values_of)
 
 
 @Q.bind("chart.series_max")
 def _bind_series_max(spec: dict, rng: np.random.Generator) -> dict:
-    if spec["kind"] not in LEGEND_KINDS or len(spec["series"]) < 2:
+    if spec["kind"] not in MULTI_KINDS or len(spec["series"]) < 2:
         raise NotApplicable("needs several series")
     return {"label": pick(rng, spec["categories"])}
 
@@ -33,7 +34,7 @@ def _series_max(spec: dict, label: str) -> Solution:
 
 @Q.bind("chart.multi_hop")
 def _bind_multi_hop(spec: dict, rng: np.random.Generator) -> dict:
-    if spec["kind"] not in LEGEND_KINDS or len(spec["series"]) < 2:
+    if spec["kind"] not in MULTI_KINDS or len(spec["series"]) < 2:
         raise NotApplicable("needs two series")
     a, b = pick_n(rng, [s["name"] for s in spec["series"]], 2)
     return {"a": a, "b": b}
@@ -99,11 +100,17 @@ def _total_max(spec: dict) -> Solution:
                     distractors=[spec["categories"][j] for j in order[1:]], fields=fields(spec))
 
 
-@Q.bind("chart.biggest_rise")
 def _bind_time_series(spec: dict, rng: np.random.Generator) -> dict:
     if spec["kind"] not in TIME_KINDS:
         raise NotApplicable("not a time series")
     return {"series": pick(rng, [s["name"] for s in spec["series"]])}
+
+
+@Q.bind("chart.biggest_rise")
+def _bind_biggest_rise(spec: dict, rng: np.random.Generator) -> dict:
+    if len(spec["categories"]) < 3:
+        raise NotApplicable("a single step has no biggest rise")
+    return _bind_time_series(spec, rng)
 
 
 @Q.solve("chart.biggest_rise")

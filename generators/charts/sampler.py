@@ -18,10 +18,7 @@ from mmsynth.draw import palettes, rgb
 from mmsynth.rand import pick, pick_n, randint, shuffled, uniform
 
 from generators.charts.axis import fit_axis, half_grid, sample_axis
-
-# Kinds whose categories are points in time (series are the theme's entities).
-TIME_KINDS = ("line", "area")
-MULTI_KINDS = ("grouped_bar", "stacked_bar", "line", "area")
+from generators.charts.kinds import MULTI_KINDS, STACKED_KINDS, TIME_KINDS
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,7 +44,8 @@ def mark_palette(rng: np.random.Generator) -> list[str]:
     return [c for c in palettes()[pick(rng, sorted(palettes()))] if c not in DARK_MARKS]
 
 
-MIN_COLOR_DISTANCE = 100  # RGB distance under which two named colours look alike in small marks
+MIN_COLOR_DISTANCE = 100
+SERIES_COUNTS = {"dumbbell": 2}  # kinds drawn with a fixed number of series  # RGB distance under which two named colours look alike in small marks
 
 
 def distinct_colors(rng: np.random.Generator, palette: list[str], k: int) -> list[str]:
@@ -132,7 +130,7 @@ def _series_values(rng: np.random.Generator, kind: str, axis: dict, n_cat: int, 
                    annotated: bool, seasonal: bool = False) -> list[list[float]]:
     if annotated:
         return [_annotated_values(rng, axis, n_cat) for _ in range(n_series)]
-    grid = half_grid(axis, hi=axis["max"] / n_series) if kind in ("stacked_bar", "area") else half_grid(axis)
+    grid = half_grid(axis, hi=axis["max"] / n_series) if kind in STACKED_KINDS else half_grid(axis)
     if kind == "stacked_bar":
         return [[pick(rng, grid) for _ in range(n_cat)] for _ in range(n_series)]
     if kind in TIME_KINDS:
@@ -141,34 +139,38 @@ def _series_values(rng: np.random.Generator, kind: str, axis: dict, n_cat: int, 
 
 
 def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
-    """A bar, grouped/stacked bar, line or area chart of one themed data set."""
+    """A chart of the category layout (bars, lines, areas, lollipops, dumbbells, slopes,
+    heatmaps, radars, small multiples) of one themed data set."""
     data = vocab()
-    theme_name, theme = _pick_theme(rng, additive=kind in ("stacked_bar", "area"))
+    theme_name, theme = _pick_theme(rng, additive=kind in STACKED_KINDS)
     time = data["time_axes"][pick(rng, theme["time"])] if kind in TIME_KINDS else None
     nouns = _nouns(theme, kind, time)
     if kind in TIME_KINDS:
         n_cat = randint(rng, 5, min(10, len(time["values"])))
         start = randint(rng, 0, len(time["values"]) - n_cat)
         categories = time["values"][start:start + n_cat]
-        series_names = pick_n(rng, theme["entities"], randint(rng, 1 if kind == "line" else 2, 4))
+        if kind == "slope":  # only the two ends are drawn
+            categories = [categories[0], categories[-1]]
+        series_names = pick_n(rng, theme["entities"], randint(rng, 1 if kind == "line" else 2,
+                                                              5 if kind == "slope" else 4))
     else:
-        n_cat = randint(rng, 3, 8) if kind in ("bar", "hbar") else randint(rng, 3, 6)
+        n_cat = randint(rng, 3, 8) if kind in ("bar", "hbar", "lollipop") else randint(rng, 3, 6)
         categories = pick_n(rng, theme["entities"], n_cat)
-        n_series = randint(rng, 2, min(4, len(theme["groups"]))) if kind in MULTI_KINDS else 1
+        n_series = min(len(theme["groups"]), SERIES_COUNTS.get(kind, randint(rng, 2, 4))) if kind in MULTI_KINDS else 1
         series_names = sorted(pick_n(rng, theme["groups"], n_series), key=theme["groups"].index)
     n_series = len(series_names)
     lo, hi = theme["range"]
-    stacked = kind in ("stacked_bar", "area")
+    stacked = kind in STACKED_KINDS
     if stacked:  # totals span the sum of the series, and finer ticks give each segment room
         lo, hi = lo * n_series, hi * n_series
-    axis = sample_axis(rng, lo, hi, from_zero=kind != "line" or rng.random() < 0.5,
+    axis = sample_axis(rng, lo, hi, from_zero=kind not in ("line", "dumbbell", "slope") or rng.random() < 0.5,
                        steps=(7, 8) if stacked else (4, 7))
-    annotated = kind in ("bar", "hbar") and rng.random() < 0.6
+    annotated = kind == "heatmap" or (kind in ("bar", "hbar", "lollipop", "slope") and rng.random() < 0.6)
     values = _series_values(rng, kind, axis, n_cat, n_series, annotated, seasonal=time is not None and
                             time["name"] == "month")
     axis = fit_axis(axis, values, stacked)
     palette = mark_palette(rng)
-    per_category = kind in ("bar", "hbar") and n_cat <= len(palette) and rng.random() < 0.4
+    per_category = kind in ("bar", "hbar", "lollipop") and n_cat <= len(palette) and rng.random() < 0.4
     colors = distinct_colors(rng, palette, max(n_series, n_cat if per_category else 1))
     spec = {
         "kind": kind, "theme": theme_name,

@@ -17,11 +17,10 @@ from mmsynth.rand import pick, randint
 from mmsynth.record import format_number as fmt
 
 from generators.charts.axis import read_tolerance
+from generators.charts.kinds import LEGEND_KINDS, MARKS, MULTI_KINDS, TOP_DOWN_KINDS, UNORDERED_KINDS
 from generators.charts.sampler import vocab
 
 Q = Solvers()
-LEGEND_KINDS = ("grouped_bar", "stacked_bar", "line", "area")
-TIME_KINDS = ("line", "area")
 
 
 # --- reading the spec ----------------------------------------------------------------
@@ -45,7 +44,7 @@ def scope(spec: dict, series: str | None) -> str:
 
 def fields(spec: dict, series: str | None = None) -> dict:
     """The placeholders every phrasing may use besides its slots."""
-    mark = {"pie": "slice", "donut": "segment", "line": "point", "area": "point"}.get(spec["kind"], "bar")
+    mark = MARKS.get(spec["kind"], "bar")
     return {"measure": spec["measure"], "category": spec["category_name"],
             "categories": spec["category_plural"], "series_noun": spec["series_name"],
             "series_nouns": spec["series_plural"], "scope": scope(spec, series), "mark": mark}
@@ -92,7 +91,7 @@ def listing(spec: dict, vals: list[float]) -> str:
 
 def pick_series(spec: dict, rng: np.random.Generator) -> str | None:
     """A series to ask about, or None on a single-series chart."""
-    if spec["kind"] not in LEGEND_KINDS:
+    if spec["kind"] not in MULTI_KINDS:
         return None
     return pick(rng, [s["name"] for s in spec["series"]])
 
@@ -202,8 +201,8 @@ def _label_by_color(spec: dict, color: str) -> Solution:
 
 @Q.bind("chart.label_at")
 def _bind_label_at(spec: dict, rng: np.random.Generator) -> dict:
-    if spec["kind"] in ("pie", "donut"):
-        raise NotApplicable("slices have no left-to-right order")
+    if spec["kind"] in UNORDERED_KINDS:
+        raise NotApplicable("no left-to-right order")
     return {"position": randint(rng, 0, len(spec["categories"]) - 1)}
 
 
@@ -211,7 +210,7 @@ def _bind_label_at(spec: dict, rng: np.random.Generator) -> dict:
 def _label_at(spec: dict, position: int) -> Solution:
     cats = spec["categories"]
     f = fields(spec)
-    f.update(ordinal=ordinal(position), side="top" if spec["kind"] == "hbar" else "left")
+    f.update(ordinal=ordinal(position), side="top" if spec["kind"] in TOP_DOWN_KINDS else "left")
     answer = cats[position]
     neighbours = [cats[i] for i in (position - 1, position + 1) if 0 <= i < len(cats)]
     return Solution(answer=answer, distractors=neighbours + [c for c in cats if c != answer], fields=f)
@@ -225,7 +224,7 @@ def _count_categories(spec: dict) -> Solution:
 
 @Q.bind("chart.count_series")
 def _bind_count_series(spec: dict, rng: np.random.Generator) -> dict:
-    if spec["kind"] not in LEGEND_KINDS:
+    if spec["kind"] not in MULTI_KINDS:
         raise NotApplicable("no legend")
     return {}
 

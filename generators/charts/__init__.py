@@ -110,3 +110,6 @@ class ScatterChart(ChartStyle):
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_scatter(spec, style)
+
+
+from generators.charts import idioms  # noqa: E402,F401  (registers the idiom kinds on the chart style above)

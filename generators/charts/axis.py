@@ -60,7 +60,10 @@ def fit_axis(axis: dict, series: list[list[float]], stacked: bool = False) -> di
 
 
 def ticks(axis: dict) -> list[float]:
-    """Tick values from min to max inclusive."""
+    """Tick values from min to max inclusive (every decade on a log axis)."""
+    if axis.get("scale") == "log":
+        lo, hi = round(math.log10(axis["min"])), round(math.log10(axis["max"]))
+        return [_clean(10.0 ** k) for k in range(lo, hi + 1)]
     n = int(round((axis["max"] - axis["min"]) / axis["step"]))
     return [_clean(axis["min"] + i * axis["step"]) for i in range(n + 1)]
 
@@ -82,6 +85,8 @@ def read_tolerance(axis: dict) -> float:
 
 def tick_label(v: float, axis: dict) -> str:
     """A tick's text: as many decimals as the step needs."""
+    if axis.get("scale") == "log":
+        return value_label(v)
     frac = format_number(axis["step"]).partition(".")[2]
     return f"{v:,.{len(frac)}f}"
 

@@ -22,11 +22,11 @@ from generators.charts.decor import (MARGIN, draw_footer, draw_header, draw_spin
                                      header_height, header_width, tick_span)
 from generators.charts.layout import (PAD, choose_rotation, draw_legend, grid_line, legend_size, put_text,
                                       line_height, rotated_extent, size)
+from generators.charts.kinds import LEGEND_KINDS
 from generators.charts.style import MIN_FONT
 MAX_WIDEN = 1.4   # how much wider than its style a chart may grow to keep category labels level
 VALUE_GAP = 8     # pixels between a bar's end and its printed value (OCR merges closer digits into the bar)
-LEGEND_KINDS = ("grouped_bar", "stacked_bar", "line", "area")
-DIRECT_KINDS = ("line",)  # kinds whose series may be named at their ends instead of in a legend
+DIRECT_KINDS = ("line", "slope")  # kinds whose series may be named at their ends instead of in a legend
 
 
 @dataclass
@@ -68,7 +68,7 @@ def series_names(spec: dict) -> list[str]:
 
 def legend_place(spec: dict, style: dict) -> str:
     """Where the series are named: right, top, bottom, or ``direct`` (at the line ends)."""
-    place = style["legend"]
+    place = "direct" if spec["kind"] == "slope" else style["legend"]
     if place == "direct" and spec["kind"] not in DIRECT_KINDS:
         return "top"
     return place
@@ -181,9 +181,12 @@ class Axes:
         self.slot = ((x1 - x0) if self.vertical else (y1 - y0)) / n
 
     def v(self, value: float) -> float:
-        """Pixel coordinate of a value along the value axis."""
+        """Pixel coordinate of a value along the value axis (linear, or logarithmic)."""
         x0, y0, x1, y1 = self.p.box
-        t = (value - self.amin) / (self.amax - self.amin)
+        if self.spec["axis"].get("scale") == "log":
+            t = math.log10(value / self.amin) / math.log10(self.amax / self.amin)
+        else:
+            t = (value - self.amin) / (self.amax - self.amin)
         return y1 - t * (y1 - y0) if self.vertical else x0 + t * (x1 - x0)
 
     def c(self, i: float) -> float:
@@ -268,10 +271,11 @@ def _draw_titles(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> Non
     put_text(cv, ((x0 + x1) / 2, H - MARGIN - lh), x_title, f.axis, fill=ink, anchor="md", role="axis_title")
 
 
-def _annotate(cv: Canvas, ax: Axes, value: float, end: float, i: int, bar_rgb, style: dict, f: Fonts) -> None:
-    """Print a bar's value beyond its end, or inside the end when the plot has no room there."""
+def annotate(cv: Canvas, ax: Axes, value: float, end: float, i: int, bar_rgb, style: dict, f: Fonts,
+             text: str | None = None) -> None:
+    """Print a bar's value (or ``text``) beyond its end, or inside the end when the plot has no room there."""
     x0, y0, x1, y1 = ax.p.box
-    text, ink = value_label(value), tuple(style["ink"])
+    text, ink = text or value_label(value), tuple(style["ink"])
     w = size(text, f.value)[0]
     c = ax.c(i)
     if ax.vertical:
@@ -308,7 +312,7 @@ def _draw_bars(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:
                 cv.draw.line((r[0], r[1], r[2], r[1]) if ax.vertical else (r[2], r[1], r[2], r[3]),
                              fill=tuple(style["background"]), width=1)
             if spec["annotated"]:
-                _annotate(cv, ax, value, ax.v(hi), i, fill, style, f)
+                annotate(cv, ax, value, ax.v(hi), i, fill, style, f)
 
 
 def _marker(cv: Canvas, x: float, y: float, r: float, shape: str, fill) -> None:
@@ -343,19 +347,25 @@ def _draw_areas(cv: Canvas, spec: dict, style: dict, ax: Axes) -> None:
         below = above
 
 
-def render_category(spec: dict, style: dict) -> Rendered:
-    """Draw a bar, grouped/stacked bar, line or area chart of a category spec."""
-    f = fonts_for(style)
-    p = plan(spec, style, f)
-    cv = Canvas(p.width, p.height, tuple(style["background"]))
-    ax = Axes(spec, p)
-    _draw_frame(cv, spec, style, ax, f)
-    if spec["kind"] == "line":
+def draw_marks(cv: Canvas, spec: dict, style: dict, ax: Axes, f: Fonts) -> None:
+    """The marks of the classic kinds: lines, stacked areas, or bars."""
+    if spec["kind"] in ("line", "slope", "small_multiples"):
         _draw_lines(cv, spec, style, ax)
     elif spec["kind"] == "area":
         _draw_areas(cv, spec, style, ax)
     else:
         _draw_bars(cv, spec, style, ax, f)
+
+
+def render_category(spec: dict, style: dict, marks=draw_marks) -> Rendered:
+    """Draw a chart of a category spec on axes: frame, ``marks(cv, spec, style, ax, f)``,
+    category labels, titles and legend."""
+    f = fonts_for(style)
+    p = plan(spec, style, f)
+    cv = Canvas(p.width, p.height, tuple(style["background"]))
+    ax = Axes(spec, p)
+    _draw_frame(cv, spec, style, ax, f)
+    marks(cv, spec, style, ax, f)
     draw_spines(cv, style, p.box, ax.vertical)
     _draw_categories(cv, spec, style, ax, f)
     _draw_titles(cv, spec, style, ax, f)

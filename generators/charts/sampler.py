@@ -149,8 +149,6 @@ def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
         n_cat = randint(rng, 5, min(10, len(time["values"])))
         start = randint(rng, 0, len(time["values"]) - n_cat)
         categories = time["values"][start:start + n_cat]
-        if kind == "slope":  # only the two ends are drawn
-            categories = [categories[0], categories[-1]]
         series_names = pick_n(rng, theme["entities"], randint(rng, 1 if kind == "line" else 2,
                                                               5 if kind == "slope" else 4))
     else:
@@ -165,9 +163,11 @@ def sample_category_spec(rng: np.random.Generator, kind: str) -> dict:
         lo, hi = lo * n_series, hi * n_series
     axis = sample_axis(rng, lo, hi, from_zero=kind not in ("line", "dumbbell", "slope") or rng.random() < 0.5,
                        steps=(7, 8) if stacked else (4, 7))
-    annotated = kind == "heatmap" or (kind in ("bar", "hbar", "lollipop", "slope") and rng.random() < 0.6)
+    annotated = kind == "heatmap" or (kind in ("bar", "hbar", "lollipop") and rng.random() < 0.6)
     values = _series_values(rng, kind, axis, n_cat, n_series, annotated, seasonal=time is not None and
                             time["name"] == "month")
+    if kind == "slope":  # a slope chart draws only the two ends of each series
+        categories, values = [categories[0], categories[-1]], [[v[0], v[-1]] for v in values]
     axis = fit_axis(axis, values, stacked)
     palette = mark_palette(rng)
     per_category = kind in ("bar", "hbar", "lollipop") and n_cat <= len(palette) and rng.random() < 0.4

@@ -22,6 +22,14 @@ def _require(spec: dict, kind: str) -> None:
         raise NotApplicable(f"not a {kind} chart")
 
 
+def _only_on(kind: str):
+    """A binder with no slots that applies to one kind of chart."""
+    def bind(spec: dict, rng: np.random.Generator) -> dict:
+        _require(spec, kind)
+        return {}
+    return bind
+
+
 # --- error bars --------------------------------------------------------------------------
 @Q.bind("chart.error_of")
 def _bind_error_of(spec: dict, rng: np.random.Generator) -> dict:
@@ -90,12 +98,6 @@ def _running_total(spec: dict, label: str) -> Solution:
                     extra={"readable_from": "annotation"})
 
 
-@Q.bind("chart.final_value")
-def _bind_final_value(spec: dict, rng: np.random.Generator) -> dict:
-    _require(spec, "waterfall")
-    return {}
-
-
 @Q.solve("chart.final_value")
 def _final_value(spec: dict) -> Solution:
     totals = _totals(spec)
@@ -106,17 +108,16 @@ def _final_value(spec: dict) -> Solution:
                     extra={"readable_from": "annotation"})
 
 
-@Q.bind("chart.count_decreases")
-def _bind_count_decreases(spec: dict, rng: np.random.Generator) -> dict:
-    _require(spec, "waterfall")
-    return {}
-
-
 @Q.solve("chart.count_decreases")
 def _count_decreases(spec: dict) -> Solution:
     downs = [c for c, d in zip(spec["categories"], values_of(spec, None)) if d < 0]
     return count_solution(len(downs), _waterfall_fields(spec), (len(spec["categories"]) - len(downs),),
                           f"Decreases: {', '.join(downs)} ({len(downs)}).")
+
+
+Q.bind("chart.final_value")(_only_on("waterfall"))
+Q.bind("chart.count_decreases")(_only_on("waterfall"))
+Q.bind("chart.biggest_drop")(_only_on("funnel"))
 
 
 # --- funnels -----------------------------------------------------------------------------
@@ -135,12 +136,6 @@ def _conversion(spec: dict, a: str, b: str) -> Solution:
     return Solution(answer=rate, rationale=f"{fmt(vb)} / {fmt(va)} = {rate}%.",
                     distractors=[round(100 - rate, 1), round(rate + 5, 1), round(rate - 5, 1), round(100 * va / vb, 1)],
                     fields=fields(spec), tolerance=0.1, extra={"readable_from": "annotation"})
-
-
-@Q.bind("chart.biggest_drop")
-def _bind_biggest_drop(spec: dict, rng: np.random.Generator) -> dict:
-    _require(spec, "funnel")
-    return {}
 
 
 @Q.solve("chart.biggest_drop")
@@ -189,37 +184,32 @@ def _bind_series_ends(spec: dict, rng: np.random.Generator) -> dict:
     return _ends(spec, rng)
 
 
-def _changes_rationale(names: list[str], changes: list[float]) -> str:
-    return ", ".join(f"{n} {'+' if c >= 0 else ''}{fmt(c)}" for n, c in zip(names, changes))
+def _series_changes(spec: dict, start: str, end: str) -> tuple[list[str], list[float], str]:
+    """Every series' name and change from ``start`` to ``end``, and the listing for a rationale."""
+    names = [s["name"] for s in spec["series"]]
+    changes = [_change(spec, n, start, end) for n in names]
+    return names, changes, ", ".join(f"{n} {'+' if c >= 0 else ''}{fmt(c)}" for n, c in zip(names, changes))
 
 
-@Q.bind("chart.most_growth")
-def _bind_most_growth(spec: dict, rng: np.random.Generator) -> dict:
-    return _bind_series_ends(spec, rng)
+Q.bind("chart.most_growth")(_bind_series_ends)
+Q.bind("chart.count_rising")(_bind_series_ends)
 
 
 @Q.solve("chart.most_growth")
 def _most_growth(spec: dict, start: str, end: str) -> Solution:
-    names = [s["name"] for s in spec["series"]]
-    changes = [_change(spec, n, start, end) for n in names]
+    names, changes, listed = _series_changes(spec, start, end)
     i = unique_extreme(changes, True)
     ordered = sorted(changes, reverse=True)
     if changes[i] <= 0 or ordered[0] - ordered[1] < 2 * reading(spec, names[i])[0]:
         raise NotApplicable("no clear largest increase")
-    return Solution(answer=names[i], rationale=f"Changes: {_changes_rationale(names, changes)}.",
+    return Solution(answer=names[i], rationale=f"Changes: {listed}.",
                     distractors=[n for n in names if n != names[i]], fields=fields(spec))
-
-
-@Q.bind("chart.count_rising")
-def _bind_count_rising(spec: dict, rng: np.random.Generator) -> dict:
-    return _bind_series_ends(spec, rng)
 
 
 @Q.solve("chart.count_rising")
 def _count_rising(spec: dict, start: str, end: str) -> Solution:
-    names = [s["name"] for s in spec["series"]]
-    changes = [_change(spec, n, start, end) for n in names]
+    names, changes, listed = _series_changes(spec, start, end)
     if any(c == 0 for c in changes):
         raise NotApplicable("a series is level, neither rising nor falling")
     n = sum(c > 0 for c in changes)
-    return count_solution(n, fields(spec), (len(names) - n,), f"Changes: {_changes_rationale(names, changes)}; {n} rose.")
+    return count_solution(n, fields(spec), (len(names) - n,), f"Changes: {listed}; {n} rose.")

@@ -22,6 +22,7 @@ from mmsynth import __version__
 from mmsynth.draw import TextBox
 from mmsynth.images import image_size
 from mmsynth.evolve.operators import verify_part
+from mmsynth.instruct.judge import is_instruct, verify_instruct
 from mmsynth.questions import QuestionFamily, ask_many
 from mmsynth.rand import randint, rng_for
 from mmsynth.record import IMAGE_TOKEN, OPTION_LETTERS, format_answer
@@ -140,11 +141,14 @@ class Generator(ABC):
 
     def verify(self, record: dict) -> list[str]:
         """Recompute every answer of a record from its ``source`` (those of evolved questions
-        too, part by part); return the disagreements."""
+        too, part by part; the fact check of LLM-written instruction answers); return the disagreements."""
         by_name = {f.name: f for f in self.families}
         errors = []
         for i, qa in enumerate(record.get("qa", [])):
-            err = verify_part(by_name, record["source"], qa)
+            if is_instruct(qa):
+                err = verify_instruct(self.name, record["source"], qa)
+            else:
+                err = verify_part(by_name, record["source"], qa)
             if err:
                 errors.append(f"qa[{i}]: {err}")
         return errors

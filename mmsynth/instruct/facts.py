@@ -113,6 +113,14 @@ class Num:
     readings: list[tuple[float, float]]   # (value, tolerance)
     base: float                           # the value as written, scale applied
     relative: bool = False                # said as a percentage or a multiple
+    noun: str = ""                        # the word after it, singular ("cities" -> "city"), or "%"
+
+
+def singular(word: str) -> str:
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    return w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 2 else w
 
 
 def _numbers(text: str, hedging: bool = True) -> list[Num]:
@@ -146,7 +154,7 @@ def _numbers(text: str, hedging: bool = True) -> list[Num]:
             readings.append((value * UNITS[s], tol * UNITS[s]))
         after = text[m.end():m.end() + 12].lower()
         relative = s in ("%", "percent", "times", "x", "fold") or after.lstrip().startswith(("percent", "times"))
-        out.append(Num(m.group(0).strip(), readings, base, relative))
+        out.append(Num(m.group(0).strip(), readings, base, relative, singular(suffix)))
     return out
 
 
@@ -169,14 +177,44 @@ def _derived(lines: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(sorted(plain)), np.array(sorted(relative | plain))
 
 
-def _number_supported(n: Num, src: "Source") -> bool:
-    source = src.relative if n.relative else src.numbers
+def _counted(lines: list[list[Num]]) -> dict[str, np.ndarray]:
+    """Per noun that follows numbers in the source ("5 cities", "300 mm", "47%"), the values
+    a text may give with that noun: those numbers, the sum and difference of two of them, and
+    the total and mean of one line's."""
+    groups: dict[str, set[float]] = {}
+    for line in lines:
+        per: dict[str, list[float]] = {}
+        for n in line:
+            if n.noun and not n.noun[0].isdigit():
+                per.setdefault(n.noun, []).append(n.base)
+        for noun, vals in per.items():
+            g = groups.setdefault(noun, set())
+            g |= set(vals)
+            if len(vals) > 1:
+                g |= {sum(vals), sum(vals) / len(vals)}
+    out = {}
+    for noun, g in groups.items():
+        vals = sorted(g)
+        derived = g | {f(a, b) for a, b in itertools.combinations(vals, 2) for f in (lambda a, b: a + b, lambda a, b: b - a)}
+        out[noun] = np.array(sorted(derived))
+    return out
+
+
+def _within(n: Num, source: np.ndarray) -> bool:
     for v, tol in n.readings:
         lo, hi = v - tol - 1e-9 - 0.001 * abs(v), v + tol + 1e-9 + 0.001 * abs(v)
         i = np.searchsorted(source, lo)
         if i < len(source) and source[i] <= hi:
             return True
     return False
+
+
+def _number_supported(n: Num, src: "Source") -> bool:
+    """A number said with a noun the source counts ("22 columns") must agree with the
+    source's numbers of that noun; others with any number or what derives from them."""
+    if n.noun in src.counted:
+        return _within(n, src.counted[n.noun]) or n.relative and _within(n, src.relative)
+    return _within(n, src.relative if n.relative else src.numbers)
 
 
 # --- the source -------------------------------------------------------------------------------
@@ -186,6 +224,7 @@ class Source:
     times, words and text."""
     numbers: np.ndarray
     relative: np.ndarray
+    counted: dict[str, np.ndarray]
     dates: list[set]
     times: set
     words: set
@@ -200,12 +239,13 @@ def _norm(text: str) -> str:
 def source_of(text: str) -> Source:
     dates, rest = _dates(text)
     times, rest = _times(rest)
-    lines = [[r[0] for n in _numbers(line, hedging=False) for r in n.readings] for line in rest.splitlines()]
+    nums = [_numbers(line, hedging=False) for line in rest.splitlines()]
+    lines = [[r[0] for n in line for r in n.readings] for line in nums]
     words = {w.lower().strip("'’-") for w in WORD.findall(text)}
     words |= {full for full, _ in MONTHS.items() for ab in list(words) if ab in MONTHS and MONTHS[ab] == MONTHS[full]}
     for _, readings in dates:
         words |= {name for name, m in MONTHS.items() for r in readings if r[1] == m}
-    return Source(*_derived(lines), [r for _, r in dates], set().union(*[r for _, r in times]) if times else set(),
+    return Source(*_derived(lines), _counted(nums), [r for _, r in dates], set().union(*[r for _, r in times]) if times else set(),
                   words, _norm(text))
 
 
@@ -244,15 +284,9 @@ def check(text: str, source_text: str, small_numbers_ok: bool = False) -> Checke
     for t, readings in times:
         facts.append({"type": "time", "text": t, "supported": bool(readings & src.times)})
     for n in _numbers(rest):
-        if small_numbers_ok and (n.base <= 10 or _is_format(rest, n.text)):
+        if small_numbers_ok and (n.base <= 10 or n.noun in FORMAT_NOUNS | {singular(w) for w in FORMAT_NOUNS}):
             continue
         facts.append({"type": "number", "text": n.text, "supported": _number_supported(n, src)})
     for w in _names(rest):
         facts.append({"type": "name", "text": w, "supported": w.lower() in src.words})
     return Checked(facts)
-
-
-def _is_format(text: str, number_text: str) -> bool:
-    i = text.find(number_text)
-    after = re.findall(r"[A-Za-z]+", text[i + len(number_text): i + len(number_text) + 20])
-    return bool(after) and after[0].lower() in FORMAT_NOUNS

@@ -16,13 +16,13 @@ def _grams(text: str, n: int = 5) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def reveals(instruction: str, answer: str) -> bool:
-    """Whether the instruction gives the answer away: a short answer inside it, or half of a
-    long answer's word 5-grams."""
+def reveals(instruction: str, answer: str, run: int = 10) -> bool:
+    """Whether the instruction gives the answer away: a short answer inside it, a run of
+    ``run`` words of the answer in it, or half of the answer's word 5-grams."""
     grams = _grams(answer)
     if not grams:
         return " ".join(re.findall(r"\w+", answer.lower())) in " ".join(re.findall(r"\w+", instruction.lower()))
-    return len(grams & _grams(instruction)) >= 0.5 * len(grams)
+    return bool(_grams(answer, run) & _grams(instruction, run)) or len(grams & _grams(instruction)) >= 0.5 * len(grams)
 
 
 def judge(instruction: str, answer: str, verbalisation: str) -> tuple[str | None, list[dict]]:

@@ -50,7 +50,7 @@ INSTRUCTIONS = {   # what the simulated LLM asks, per kind
 
 
 # a value to round: 40.64 (not a date's 17.01.2022) or a count or amount of 20 or more before a word
-ROUNDABLE = re.compile(r"(?<![\d.,])(\d+\.\d\d|[2-9]\d|[1-9]\d{2,})(?![\d.,])(?=[^\d.,]|$)")
+ROUNDABLE = re.compile(r"(?<![\w.,])(\d+\.\d\d|[2-9]\d|[1-9]\d{2,})(?![\d.,])(?=[^\d.,]|$)")
 
 
 def _round(m: re.Match) -> str:

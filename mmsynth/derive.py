@@ -4,6 +4,7 @@ manifest lists the finished ones, so ``--resume`` redoes only the rest."""
 from __future__ import annotations
 
 import argparse
+import sys
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +22,16 @@ def add_io_arguments(p: argparse.ArgumentParser, verb: str) -> None:
     p.add_argument("-o", "--output", required=True, help="corpus folder to write")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in OUT")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def report(manifest: dict, lines: list[str]) -> int:
+    """Print a finished run's figures; the exit code is 1, with the hint to resume, when some
+    LLM requests failed and left the run incomplete."""
+    print("\n".join(lines))
+    if manifest["status"] == "incomplete":
+        print("some LLM requests failed; rerun with --resume to retry them", file=sys.stderr)
+        return 1
+    return 0
 
 
 class DerivedRun(ABC):

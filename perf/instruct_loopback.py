@@ -21,14 +21,14 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_llm import FakeLLM  # noqa: E402  (the loopback server the tests use)
+from test_llm import FakeLLM  # the loopback server the tests use
 
-from mmsynth import registry  # noqa: E402
-from mmsynth.describe import verbalise  # noqa: E402
-from mmsynth.instruct.run import KINDS, InstructConfig, InstructRun, summary  # noqa: E402
-from mmsynth.llm import ChatClient  # noqa: E402
-from mmsynth.pipeline import GenerateConfig, generate  # noqa: E402
-from mmsynth.validate import validate_corpus  # noqa: E402
+from mmsynth import registry
+from mmsynth.describe import verbalise
+from mmsynth.instruct.run import KINDS, InstructConfig, InstructRun, summary
+from mmsynth.llm import ChatClient
+from mmsynth.pipeline import GenerateConfig, generate
+from mmsynth.validate import validate_corpus
 
 PLANTS = {"wrong_number": 0.15, "foreign_name": 0.10, "rounded": 0.10, "refusal": 0.05, "reveal": 0.05}
 INSTRUCTIONS = {   # what the simulated LLM asks, per kind

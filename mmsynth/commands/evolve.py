@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from mmsynth.derive import add_io_arguments
+from mmsynth.derive import add_io_arguments, report
 from mmsynth.evolve.operators import DIRECTIONS
 from mmsynth.evolve.run import EvolveConfig, EvolveRun, summary
 from mmsynth.llm import add_llm_arguments, client_from_args
@@ -35,9 +34,5 @@ def run(args: argparse.Namespace) -> int:
                        llm=args.llm, model=args.model)
     client = client_from_args(args, f"{args.output}/.llm_cache")
     manifest = EvolveRun(cfg, args.output, client, progress=not args.quiet).run(resume=args.resume)
-    print(summary(manifest))
-    print(f"per round: {args.output}/evolution.png; check it with: mmsynth validate {args.output}")
-    if manifest["status"] == "incomplete":
-        print("some LLM requests failed; rerun with --resume to retry them", file=sys.stderr)
-        return 1
-    return 0
+    return report(manifest, [summary(manifest),
+                             f"per round: {args.output}/evolution.png; check it with: mmsynth validate {args.output}"])

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from mmsynth.derive import add_io_arguments
+from mmsynth.derive import add_io_arguments, report
 from mmsynth.errors import UserError
 from mmsynth.instruct.run import KINDS, InstructConfig, InstructRun, summary
 from mmsynth.llm import add_llm_arguments, client_from_args
@@ -30,9 +29,5 @@ def run(args: argparse.Namespace) -> int:
                          kinds=[k.strip() for k in args.kinds.split(",") if k.strip()])
     client = client_from_args(args, f"{args.output}/.llm_cache")
     manifest = InstructRun(cfg, args.output, client, progress=not args.quiet).run(resume=args.resume)
-    print(summary(manifest))
-    print(f"plot: {args.output}/instruct.png; check it with: mmsynth validate {args.output}")
-    if manifest["status"] == "incomplete":
-        print("some LLM requests failed; rerun with --resume to retry them", file=sys.stderr)
-        return 1
-    return 0
+    return report(manifest, [summary(manifest),
+                             f"plot: {args.output}/instruct.png; check it with: mmsynth validate {args.output}"])

@@ -151,7 +151,7 @@ def _solve(d: Describer) -> Callable[..., Solution]:
 
 def family(d: Describer, task: str) -> QuestionFamily:
     """The ``<task>.describe`` family of one describer: open text, never multiple choice."""
-    return QuestionFamily(name=f"{task}.describe", skill="instruction", answer_type="text",
+    return QuestionFamily(name=f"{task}.describe", skill="perception", answer_type="text",
                           phrasings=list(ENGINE["questions"]), solve=_solve(d), bind=_bind(d),
                           mc=False, weight=float(ENGINE["weight"]))
 

@@ -209,6 +209,17 @@ def test_interrupted_run_resumes_to_the_same_corpus(seed_corpus, evolved, tmp_pa
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
 
+def wrong_answer(qa: dict):
+    """An answer of the right form that does not recompute (so the record is unverified, not invalid)."""
+    if qa.get("options"):
+        return next(o for o in qa["options"] if o != qa["answer"])
+    if qa["answer_type"] == "yesno":
+        return "no" if qa["answer"] == "yes" else "yes"
+    if qa["answer_type"] == "number":
+        return qa["answer"] + 1
+    return "definitely wrong"
+
+
 def test_bad_records_are_skipped_and_counted(seed_corpus, tmp_path):
     import shutil
     src = tmp_path / "src"
@@ -217,7 +228,7 @@ def test_bad_records_are_skipped_and_counted(seed_corpus, tmp_path):
     lines = shard.read_text().splitlines()
     recs = [json.loads(x) for x in lines]
     recs[1]["generator"] = "chart.nope"
-    recs[2]["qa"][0]["answer"] = "definitely wrong"
+    recs[2]["qa"][0]["answer"] = wrong_answer(recs[2]["qa"][0])
     recs[3]["images"] = ["images/none.png"]
     recs[3]["conversations"][0]["content"] = recs[3]["conversations"][0]["content"]
     recs[4]["task"] = "poetry"

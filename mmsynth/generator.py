@@ -81,7 +81,7 @@ def answer_text(qa: dict) -> str:
         return qa["response"]
     if qa.get("options"):
         return OPTION_LETTERS[qa["options"].index(qa["answer"])]
-    return format_answer(qa["answer"], qa["answer_type"])
+    return format_answer(qa["answer"], qa["answer_type"], qa.get("decimals"))
 
 
 def conversation(qa_list: list[dict], n_images: int, image_prefix: str | None = None) -> list[dict]:

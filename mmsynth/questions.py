@@ -103,6 +103,7 @@ class QuestionFamily:
     mc: bool = True
     weight: float = 1.0
     lead: str | None = None
+    decimals: int | None = None
 
     def phrase(self, rng: np.random.Generator, **values: Any) -> str:
         """One question: a phrasing rendered at random, maybe as an imperative, maybe
@@ -147,7 +148,7 @@ def load_families(path: str | Path, solvers: Solvers, only: list[str] | None = N
             name=name, skill=d["skill"], answer_type=d["answer_type"], phrasings=phrasings,
             solve=solvers.solvers[name], bind=solvers.binders.get(name, _no_slots),
             mc=bool(d.get("mc", True)), weight=float(d.get("weight", 1.0)),
-            lead=lead if d.get("lead", True) else None))
+            lead=lead if d.get("lead", True) else None, decimals=d.get("decimals")))
     if only is not None:
         missing = set(only) - {f.name for f in families}
         if missing:
@@ -165,12 +166,17 @@ def _substitute_all(text: str, words: dict[str, list[str]], where: str) -> str:
     return text
 
 
-def _distinct_distractors(answer: Any, distractors: list, answer_type: str) -> list[str]:
-    """Formatted distractors that differ from the answer and from each other."""
-    key = option_key(format_answer(answer, answer_type))
+def _distinct_distractors(answer: Any, distractors: list, answer_type: str,
+                          tolerance: float | None = None, decimals: int | None = None) -> list[str]:
+    """Formatted distractors that differ from the answer and from each other; a numeric
+    distractor within the answer's reading ``tolerance`` would also be right, so it is dropped."""
+    key = option_key(format_answer(answer, answer_type, decimals))
     seen, out = {key}, []
     for d in distractors:
-        text = format_answer(d, answer_type)
+        if (tolerance is not None and answer_type == "number" and isinstance(d, (int, float))
+                and abs(float(d) - float(answer)) <= tolerance + 1e-9):
+            continue
+        text = format_answer(d, answer_type, decimals)
         k = option_key(text)
         if k not in seen:
             seen.add(k)
@@ -189,6 +195,8 @@ def ask(family: QuestionFamily, spec: dict, rng: np.random.Generator, mc_share: 
                           "rationale": sol.rationale, "params": slots}
     if sol.tolerance is not None:
         qa["tolerance"] = sol.tolerance
+    if family.decimals is not None:
+        qa["decimals"] = family.decimals
     qa.update(sol.extra)
     if family.mc and family.answer_type in MC_ANSWER_TYPES and rng.random() < mc_share:
         make_multiple_choice(qa, sol, rng, n_options)
@@ -198,10 +206,10 @@ def ask(family: QuestionFamily, spec: dict, rng: np.random.Generator, mc_share: 
 def make_multiple_choice(qa: dict, sol: Solution, rng: np.random.Generator, n_options: int = 4) -> bool:
     """Turn an open qa entry into multiple choice in place: the formatted answer among
     distinct distractors in random order; False (and unchanged) when there are none."""
-    wrong = _distinct_distractors(sol.answer, sol.distractors, qa["answer_type"])
+    wrong = _distinct_distractors(sol.answer, sol.distractors, qa["answer_type"], sol.tolerance, qa.get("decimals"))
     if not wrong:
         return False
-    right = format_answer(sol.answer, qa["answer_type"])
+    right = format_answer(sol.answer, qa["answer_type"], qa.get("decimals"))
     qa["options"] = shuffled(rng, [right] + wrong[: n_options - 1])
     qa["answer"] = right
     qa["answer_type"] = "choice"
@@ -248,7 +256,7 @@ def verify_qa(family: QuestionFamily, spec: dict, qa: dict) -> str | None:
     except Exception as e:  # a solver that crashes on a stored spec is a verification failure
         return f"{family.name}: solver raised {type(e).__name__}: {e}"
     if qa.get("options"):
-        right = format_answer(sol.answer, family.answer_type)
+        right = format_answer(sol.answer, family.answer_type, qa.get("decimals"))
         if option_key(qa["answer"]) != option_key(right):
             return f"{family.name}: stored {qa['answer']!r}, recomputed {right!r}"
         if [option_key(o) for o in qa["options"]].count(option_key(right)) != 1:

@@ -62,9 +62,12 @@ def option_key(value: Any) -> str:
     return str(value).strip().lower()
 
 
-def format_answer(answer: Any, answer_type: str) -> str:
-    """The text an assistant turn gives for an answer."""
+def format_answer(answer: Any, answer_type: str, decimals: int | None = None) -> str:
+    """The text an assistant turn gives for an answer; ``decimals`` is the precision the
+    question asked for ("to two decimals": 1.5 -> "1.50")."""
     if answer_type == "number":
+        if decimals is not None and isinstance(answer, (int, float)):
+            return f"{float(answer):.{decimals}f}"
         return format_number(answer)
     if answer_type == "route":
         return " -> ".join(str(a) for a in answer)

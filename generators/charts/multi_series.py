@@ -29,7 +29,8 @@ def _series_max(spec: dict, label: str) -> Solution:
     names = [s["name"] for s in spec["series"]]
     listed = ", ".join(f"{n} {fmt(v)}" for n, v in zip(names, vals))
     return Solution(answer=names[j], rationale=f"At {label}: {listed}. The highest is {names[j]}.",
-                    distractors=[n for n in names if n != names[j]], fields=fields(spec))
+                    distractors=[n for n in names if n != names[j]],
+                    fields={**fields(spec), "at": (spec["category_scope"] or "for {}").format(label)})
 
 
 @Q.bind("chart.multi_hop")

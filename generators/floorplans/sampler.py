@@ -112,7 +112,11 @@ def _room_types(rng: np.random.Generator, cfg: dict, n: int) -> list[str] | None
     types = [t for t, (lo, hi) in cfg["required"].items() for _ in range(randint(rng, lo, hi))]
     if len(types) > n:
         return None
-    return types + [pick(rng, cfg["optional"]) for _ in range(n - len(types))]
+    cap = cfg.get("at_most", {})
+    while len(types) < n:
+        allowed = [t for t in cfg["optional"] if types.count(t) < cap.get(t, n)]
+        types.append(pick(rng, allowed))
+    return types
 
 
 def _room_names(types: list[str]) -> list[str]:

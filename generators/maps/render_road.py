@@ -126,11 +126,16 @@ def _on_road_blocks(canvas: Canvas, a, b, lines: list[str], fonts):
         yield next(_edge_blocks(canvas, c, c, lines, fonts, 0.0, offset=False))
 
 
+OWN_RATIO, OWN_MARGIN = 1.6, 8.0   # a label is this many times, plus px, nearer its road than any other
+
+
 def _nearest_is_own(block, own, roads: list) -> bool:
-    """True when the label block's centre is nearer its own road than any other road."""
+    """True when the label block's centre is clearly nearer its own road than any other,
+    so that a reader pairs label and road without hesitating (issue 14: labels in the wedge
+    between two roads read as either's)."""
     c = ((block[0] + block[2]) / 2, (block[1] + block[3]) / 2)
     d = point_segment_distance(c, *own)
-    return all(point_segment_distance(c, *seg) > d + 2 for seg in roads if seg != own)
+    return all(point_segment_distance(c, *seg) > d * OWN_RATIO + OWN_MARGIN for seg in roads if seg != own)
 
 
 def _place_road(canvas: Canvas, obstacles: Obstacles, water: list, roads: list, road: dict, a, b, style: dict,
@@ -146,7 +151,7 @@ def _place_road(canvas: Canvas, obstacles: Obstacles, water: list, roads: list, 
         plates = ((clear, True, c) for clear in (others, dry) for c in _on_road_blocks(canvas, a, b, lines, fonts))
         for clear, plate, (anchors, block) in itertools.chain(beside, plates):
             room = (block[0] - 4, block[1] - 3, block[2] + 4, block[3] + 3) if plate else block
-            if not plate and not _nearest_is_own(block, (a, b), roads):
+            if not _nearest_is_own(block, (a, b), roads):
                 continue
             if canvas.fits(room, 2) and clear.clear(room, 3):
                 if plate:

@@ -32,6 +32,25 @@ def _column_values(rng: np.random.Generator, d: dict, n: int) -> list[float]:
     return [int(p * unit) if d["decimals"] == 0 else round(float(p) * unit, d["decimals"]) for p in picks]
 
 
+STANDINGS_COLUMNS = ("Played", "Wins", "Draws", "Losses", "Points")
+STANDING = {"unit": "", "decimals": 0, "additive": True}
+
+
+def _standings(rng: np.random.Generator, d: dict, n: int) -> dict[str, list[int]]:
+    """A season's results that add up: the same games played by every team, wins, draws and
+    losses summing to them, points = 3 x wins + draws; teams listed by points, all distinct."""
+    played = randint(rng, *d["played"])
+    while True:
+        wins = [randint(rng, 0, played) for _ in range(n)]
+        draws = [randint(rng, 0, (played - w) // 2) for w in wins]
+        points = [3 * w + dr for w, dr in zip(wins, draws)]
+        if len(set(points)) == n:
+            break
+    order = sorted(range(n), key=lambda i: -points[i])
+    return {"Played": [played] * n, "Wins": [wins[i] for i in order], "Draws": [draws[i] for i in order],
+            "Losses": [played - wins[i] - draws[i] for i in order], "Points": [points[i] for i in order]}
+
+
 def sample_table_spec(rng: np.random.Generator) -> dict:
     """A themed table of 4-10 rows, a key column, 1-2 text and 2-4 numeric columns."""
     themes = vocab()["themes"]
@@ -41,20 +60,27 @@ def sample_table_spec(rng: np.random.Generator) -> dict:
     rows = pick_n(rng, theme["rows"], n_rows)
     text_cols = pick_n(rng, sorted(theme["text"]), randint(rng, 1, len(theme["text"])))
     num_names = list(theme["numbers"])
-    num_cols = pick_n(rng, num_names, randint(rng, 2, min(4, len(num_names))))
-    num_cols.sort(key=num_names.index)
+    if "standings" in theme:
+        standings = _standings(rng, theme["standings"], n_rows)
+        num_cols = [c for c in STANDINGS_COLUMNS if c != "Played" or rng.random() < 0.5]
+        num_cols += pick_n(rng, num_names, randint(rng, 0, len(num_names)))
+    else:
+        standings = {}
+        num_cols = pick_n(rng, num_names, randint(rng, 2, min(4, len(num_names))))
+        num_cols.sort(key=num_names.index)
     unit_place = pick(rng, ("header", "cell"))
     columns = [{"name": theme["key"], "type": "text"}]
     columns += [{"name": c, "type": "text"} for c in text_cols]
     for c in num_cols:
-        d = theme["numbers"][c]
+        d = STANDING if c in STANDINGS_COLUMNS else theme["numbers"][c]
         columns.append({"name": c, "type": "number", "unit": d["unit"], "prefix": d.get("prefix", ""),
                         "decimals": d["decimals"], "additive": d["additive"],
                         "unit_place": unit_place if d["unit"] else "none"})
-    if rng.random() < 0.5:  # keep the usual text-then-numbers order half of the time
+    if rng.random() < 0.5 and not standings:  # keep the usual text-then-numbers order half of the time
         columns = columns[:1] + shuffled(rng, columns[1:])
     cells = {c: [pick(rng, theme["text"][c]) for _ in rows] for c in text_cols}
-    cells.update({c: _column_values(rng, theme["numbers"][c], n_rows) for c in num_cols})
+    cells.update({c: _column_values(rng, theme["numbers"][c], n_rows) for c in num_cols if c not in standings})
+    cells.update({c: standings[c] for c in num_cols if c in standings})
     cells[theme["key"]] = rows
     return {
         "kind": "table", "theme": name, "title": pick(rng, theme["title"]),

@@ -42,9 +42,13 @@ def bold(family: str) -> str:
     return f"{family}-bold"
 
 
-def date_text(rng: np.random.Generator) -> str:
-    """A date in one of several common printed formats."""
-    y, m, d = randint(rng, 2015, 2026), randint(rng, 1, 12), randint(rng, 1, 28)
+DOCUMENT_YEARS = (2015, 2026)   # receipts, posters, signatures: recent
+BIRTH_YEARS = (1940, 2006)      # every birth date lies years before any document date
+
+
+def date_text(rng: np.random.Generator, years: tuple[int, int] = DOCUMENT_YEARS) -> str:
+    """A date in one of several common printed formats, its year in ``years``."""
+    y, m, d = randint(rng, *years), randint(rng, 1, 12), randint(rng, 1, 28)
     fmt = pick(rng, vocab()["date_formats"])
     month = vocab()["months"][m - 1]
     return {"iso": f"{y}-{m:02d}-{d:02d}", "dmy_slash": f"{d:02d}/{m:02d}/{y}", "mdy_long": f"{month} {d}, {y}",

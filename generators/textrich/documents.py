@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from generators.textrich.content import (FAMILIES, PROVISIONAL_HEIGHT, background, bold, date_text, money,
+from generators.textrich.content import (BIRTH_YEARS, FAMILIES, PROVISIONAL_HEIGHT, background, bold, date_text, money,
                                           person, price, theme, vocab)
 from generators.textrich.layout import Flow, Page, fit_size, make_line, rotate_points, shift_line, text_width
 from mmsynth.rand import pick, pick_n, randint, uniform
@@ -35,13 +35,14 @@ def receipt(rng: np.random.Generator) -> dict:
     size = randint(rng, 14, 17)
     cur = pick(rng, v["currencies"])
     flow = Flow(page, randint(rng, 16, 26), randint(rng, 14, 24))
-    shop = pick(rng, v["shops"])
+    kind = v["shop_kinds"][pick(rng, sorted(v["shop_kinds"]))]
+    shop = pick(rng, kind["shops"])
     flow.line(shop, bold(fam), randint(rng, 20, 26), th["text"], "title", "center")
     flow.line(f"{randint(rng, 1, 250)} {pick(rng, v['streets'])}", fam, size, th["text"], "address", "center")
     date = date_text(rng)
     flow.line(f"Date: {date}", fam, size, th["text"], "date", "left", key="date", gap=0.8)
-    names = pick_n(rng, list(v["receipt_items"]), randint(rng, 3, 7))
-    items = [{"name": n, "value": price(rng, *v["receipt_items"][n])} for n in names]
+    names = pick_n(rng, list(kind["items"]), randint(rng, 3, min(7, len(kind["items"]))))
+    items = [{"name": n, "value": price(rng, *kind["items"][n])} for n in names]
     _rule(page, flow, th["text"])
     for it in items:
         flow.row(it["name"], money(it["value"], cur), fam, size, th["text"], "item")
@@ -258,7 +259,7 @@ def form(rng: np.random.Generator) -> dict:
     flow.line(title, bold(fam), randint(rng, 24, 30), th["accent"], "title", "center", gap=1.0)
     name = person(rng)
     first, last = name.split()
-    values = {"name": name, "birth": date_text(rng), "phone": f"555-{randint(rng, 100, 999)}-{randint(rng, 1000, 9999)}",
+    values = {"name": name, "birth": date_text(rng, BIRTH_YEARS), "phone": f"555-{randint(rng, 100, 999)}-{randint(rng, 1000, 9999)}",
               "email": f"{first.lower()}.{last.lower()}@{pick(rng, v['email_domains'])}",
               "city": pick(rng, v["cities"]), "member": f"M-{randint(rng, 10000, 99999)}"}
     keys = ["name"] + pick_n(rng, [k for k in v["form_fields"] if k != "name"], randint(rng, 3, 5))
@@ -283,13 +284,16 @@ def form(rng: np.random.Generator) -> dict:
 def product_label(rng: np.random.Generator) -> dict:
     v = vocab()
     th, page, fam, flow = _themed_page(rng, (400, 500), 0.5, (22, 32), (22, 34))
-    brand, product = pick(rng, v["brands"]), pick(rng, v["products"])
+    brand, product = pick(rng, v["brands"]), pick(rng, sorted(v["products"]))
     flow.line(brand.upper(), fam, randint(rng, 14, 17), th["text"], "brand", "left", key="brand")
     flow.line(product, bold(pick(rng, FAMILIES)), randint(rng, 30, 40), th["accent"], "title", "left", gap=0.6)
     weight = pick(rng, v["weights"])
     size = randint(rng, 14, 17)
     flow.line(f"Net Wt {weight}", fam, size, th["text"], "weight", "left", key="weight", gap=1.0)
-    ingredients = pick_n(rng, v["ingredients"], randint(rng, 3, 6))
+    made_of = v["products"][product]   # main ingredient first, the rest in label order
+    extra = made_of[1:]
+    k = randint(rng, min(2, len(extra)), min(5, len(extra)))
+    ingredients = made_of[:1] + (sorted(pick_n(rng, extra, k), key=made_of.index) if k else [])
     _wrapped(flow, "Ingredients: " + ", ".join(ingredients) + ".", fam, size, th["text"], "ingredients")
     flow.skip(8)
     best = date_text(rng)

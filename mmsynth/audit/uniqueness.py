@@ -83,7 +83,8 @@ def _extreme_check(values: list[float], labels: list[str], answer: str, highest:
 def chart_check(rec: dict, qa: dict) -> list[str]:
     src, fam, params = rec["source"], qa["family"], qa.get("params") or {}
     out = []
-    if _VERTICAL.search(qa["question"]) and not (src.get("kind") == "hbar" and fam == "chart.label_at"):
+    from generators.charts.kinds import TOP_DOWN_KINDS  # the layouts whose categories run downwards
+    if _VERTICAL.search(qa["question"]) and not (src.get("kind") in TOP_DOWN_KINDS and fam == "chart.label_at"):
         out.append("'from the top/bottom' names no order on this chart (positions or values?)")
     if fam in ("chart.max_label", "chart.min_label") and "series" in params:
         vals = _series_values(src, params.get("series"))

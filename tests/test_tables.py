@@ -99,7 +99,7 @@ def test_sum_refused_without_additive_column():
 def test_family_count_and_task():
     gen = create(NAME)
     assert gen.task == "table" and len(gen.families) >= 8
-    assert {f.skill for f in gen.families} == {"perception", "structure", "reasoning"}
+    assert {"perception", "structure", "reasoning"} <= {f.skill for f in gen.families}  # (+ describe)
 
 
 def test_deterministic_spec_and_image():

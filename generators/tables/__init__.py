@@ -31,3 +31,6 @@ class BasicTable(Generator):
 
     def render(self, spec: dict, style: dict) -> Rendered:
         return render_table(spec, style)
+
+
+from generators.tables import kinds  # noqa: E402,F401  (registers the grid-drawn table kinds)

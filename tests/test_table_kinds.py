@@ -4,29 +4,21 @@ W/D/L, subtotals are sums, calories follow from the macronutrients); header hier
 parentheses and sub-rows are what the questions need; the style changes the drawing."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mmsynth.draw import MIN_TEXT_PX, find_overlaps
-from mmsynth.record import validate_record
 from mmsynth.registry import create, names
+
+from gen_checks import assert_deterministic_and_verified, record_of
 
 from generators.tables.financial import F, SUBTOTALS, amount
 from generators.tables.nutrition import N, PARTS
 from generators.tables.standings import S
 
 KINDS = ["table.standings", "table.financial", "table.nutrition"]
-
-
-def record_of(name: str, seed: int, index: int):
-    gen = create(name)
-    sample = gen.make(seed, index)
-    rec = sample.record(f"{name}-{seed}-{index}", name, gen.task, ["images/x.png"], seed, index)
-    return json.loads(json.dumps(rec)), sample
 
 
 def test_registered_with_enough_families():
@@ -37,15 +29,7 @@ def test_registered_with_enough_families():
 
 @pytest.mark.parametrize("name", KINDS)
 def test_deterministic_and_verified(name):
-    a, sa = record_of(name, 2, 5)
-    b, sb = record_of(name, 2, 5)
-    assert a == b and sa.images[0].tobytes() == sb.images[0].tobytes()
-    gen = create(name)
-    for i in range(15):
-        rec, _ = record_of(name, 0, i)
-        assert validate_record(rec) == [] and gen.verify(rec) == [], gen.verify(rec)
-    rec["qa"][0]["answer"] = "definitely wrong" if isinstance(rec["qa"][0]["answer"], str) else -12345
-    assert gen.verify(rec)
+    assert_deterministic_and_verified(name)
 
 
 @settings(max_examples=40, deadline=None)

@@ -12,7 +12,7 @@ import math
 from mmsynth.draw import Canvas, boxes_overlap, rgb
 from mmsynth.generator import Rendered
 
-from generators.charts.layout import PAD, draw_legend, legend_size, line_height, put_text, size
+from generators.charts.layout import PAD, draw_legend, legend_size, put_text
 from generators.charts.decor import MARGIN, draw_footer, draw_header, footer_height, header_height, header_width
 from generators.charts.render_axes import Fonts, fonts_for
 

@@ -8,6 +8,7 @@ tables, >= 90% of node/room labels for the graph families.
 
     python perf/legibility.py -n 50
     python perf/legibility.py -n 20 -f 'chart.*' --roles tick,label,value
+    python perf/legibility.py -n 10 -f 'textrich.photo_*' --degradation 0 --degradation 1   # clean beside degraded
 """
 from __future__ import annotations
 
@@ -53,12 +54,13 @@ def read_back(text: TextBox, words: list[Word]) -> bool:
     return any(target in normalise(w.text) for w in near) or target in normalise("".join(w.text for w in near))
 
 
-def measure(pattern: str, n: int, engine, roles: set[str] | None) -> tuple[dict[str, list[int]], int]:
-    """{role: [read, total]} over n samples spread over the family's generators."""
+def measure(pattern: str, n: int, engine, roles: set[str] | None,
+            options: dict | None = None) -> tuple[dict[str, list[int]], int]:
+    """{role: [read, total]} over n samples spread over the family's generators (made with ``options``)."""
     names = registry.resolve([pattern], generating=True)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for i in tqdm(range(n), desc=pattern, unit="image", leave=False):
-        gen = registry.create(names[i % len(names)])
+        gen = registry.create(names[i % len(names)], **(options or {}))
         sample = gen.make(0, i)
         images = [im if isinstance(im, Image.Image) else Image.open(im) for im in sample.images]
         words = engine.read(images[0].convert("RGB"))
@@ -78,18 +80,21 @@ def main() -> None:
     ap.add_argument("--mag-ratio", type=float, default=1.0,
                     help="EasyOCR detector magnification (2 finds short numbers that 1 misses)")
     ap.add_argument("--roles", help="comma-separated text roles to count (default: all)")
+    ap.add_argument("--degradation", type=float, action="append",
+                    help="photo degradation to measure at (repeat to compare, e.g. 0 and 1; default: as sampled)")
     args = ap.parse_args()
     engine = get_engine("easyocr", mag_ratio=args.mag_ratio)
     roles = set(args.roles.split(",")) if args.roles else None
     families = args.family or [f for f in FAMILIES if registry.names(f)]
     print(f"{'family':<12} {'read':>7} {'texts':>6} {'share':>6}   by role")
     for fam in families:
-        counts, n = measure(fam, args.n, engine, roles)
-        read = sum(c[0] for c in counts.values())
-        total = sum(c[1] for c in counts.values())
-        by_role = ", ".join(f"{r} {c[0] / c[1]:.0%} ({c[1]})" for r, c in sorted(counts.items()) if c[1])
-        print(f"{fam:<12} {read:>7} {total:>6} {read / max(total, 1):>6.1%}   {by_role}")
-
+        for d in args.degradation or [None]:
+            counts, n = measure(fam, args.n, engine, roles, None if d is None else {"degradation": d})
+            read = sum(c[0] for c in counts.values())
+            total = sum(c[1] for c in counts.values())
+            by_role = ", ".join(f"{r} {c[0] / c[1]:.0%} ({c[1]})" for r, c in sorted(counts.items()) if c[1])
+            label = fam if d is None else f"{fam} @{d:g}"
+            print(f"{label:<12} {read:>7} {total:>6} {read / max(total, 1):>6.1%}   {by_role}")
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,7 @@
 """Text-rich images (posters, book covers, receipts, menus, street signs, slides, forms,
-product labels) whose every word's text and box are kept in ``source``.
+product labels) whose every word's text and box are kept in ``source``; each kind also
+as a photo (``textrich.photo_*``): the document warped into a camera picture, its boxes
+moved with it (``photo.py``).
 
 The layout is part of the spec (questions ask what is written where), so the sampler
 places and measures every word and the renderer only draws them; the questions
@@ -16,6 +18,7 @@ import yaml
 
 from generators.textrich import documents
 from generators.textrich.layout import render_page
+from generators.textrich.photo import render_photo, sample_photo_spec, sample_photo_style
 from generators.textrich.solvers import FAMILIES
 from mmsynth.generator import Generator, Rendered
 from mmsynth.rand import randint, uniform
@@ -43,22 +46,50 @@ class TextRichDocument(Generator):
 _KINDS = yaml.safe_load(Path(__file__).with_name("kinds.yaml").read_text())
 
 
-def _define(name: str, sampler: Callable[[np.random.Generator], dict], doc: str) -> type[TextRichDocument]:
-    """Register a document kind with the families kinds.yaml gives it."""
+class PhotoDocument(TextRichDocument):
+    """Base of the photo kinds: the document's sampler placed into a camera picture on one of
+    the kind's surfaces; the generator option ``degradation`` (0 = clean) fixes the defects."""
+
+    surfaces: tuple[str, ...] = ()
+
+    def sample_spec(self, rng: np.random.Generator) -> dict:
+        return sample_photo_spec(rng, type(self).sampler)
+
+    def sample_style(self, rng: np.random.Generator) -> dict:
+        return sample_photo_style(rng, type(self).surfaces, self.options.get("degradation"))
+
+    def render(self, spec: dict, style: dict) -> Rendered:
+        return render_photo(spec, style)
+
+
+def _define(name: str, sampler: Callable[[np.random.Generator], dict], doc: str,
+            surfaces: tuple[str, ...]) -> type[TextRichDocument]:
+    """Register a document kind, and its photo kind, with the families kinds.yaml gives it."""
     wanted = set(_KINDS["common"]) | set(_KINDS["kinds"][name])
-    cls = type(name.split(".")[1].title().replace("_", ""), (TextRichDocument,),
-               {"__doc__": doc, "sampler": staticmethod(sampler), "__module__": __name__,
-                "families": [f for f in FAMILIES if f.name in wanted]})
+    families = [f for f in FAMILIES if f.name in wanted]
+    kind = name.split(".")[1]
+    cls = type(kind.title().replace("_", ""), (TextRichDocument,),
+               {"__doc__": doc, "sampler": staticmethod(sampler), "__module__": __name__, "families": families})
+    photo = type("Photo" + cls.__name__, (PhotoDocument,),
+                 {"__doc__": f"Photos of {doc[:1].lower()}{doc[1:]}", "sampler": staticmethod(sampler),
+                  "__module__": __name__, "families": families, "surfaces": surfaces})
+    register(f"textrich.photo_{kind}")(photo)
     return register(name)(cls)
 
 
-Poster = _define("textrich.poster", documents.poster, "Event posters: title (sometimes tilted), date, time, venue.")
-BookCover = _define("textrich.book_cover", documents.book_cover, "Book covers: title, subtitle, author, publisher.")
-Receipt = _define("textrich.receipt", documents.receipt, "Shop receipts: items with prices, date and printed total.")
-Menu = _define("textrich.menu", documents.menu, "Restaurant menus: sections of dishes with prices.")
+Poster = _define("textrich.poster", documents.poster, "Event posters: title (sometimes tilted), date, time, venue.",
+                 ("wall",))
+BookCover = _define("textrich.book_cover", documents.book_cover, "Book covers: title, subtitle, author, publisher.",
+                    ("wood", "desk"))
+Receipt = _define("textrich.receipt", documents.receipt, "Shop receipts: items with prices, date and printed total.",
+                  ("wood", "desk"))
+Menu = _define("textrich.menu", documents.menu, "Restaurant menus: sections of dishes with prices.", ("wood", "desk"))
 StreetSign = _define("textrich.street_sign", documents.street_sign,
-                     "Signposts: a street name over tilted direction plates with distances.")
-Slide = _define("textrich.slide", documents.slide, "Presentation slides: title bar, bullets, presenter, date, number.")
-Form = _define("textrich.form", documents.form, "Filled-in forms: labelled fields with values, signed date.")
+                     "Signposts: a street name over tilted direction plates with distances.", ("street", "wall"))
+Slide = _define("textrich.slide", documents.slide, "Presentation slides: title bar, bullets, presenter, date, number.",
+                ("wall",))
+Form = _define("textrich.form", documents.form, "Filled-in forms: labelled fields with values, signed date.",
+               ("desk", "wood"))
 ProductLabel = _define("textrich.product_label", documents.product_label,
-                       "Product labels: brand, name, weight, ingredients, best-before date, price, badge.")
+                       "Product labels: brand, name, weight, ingredients, best-before date, price, badge.",
+                       ("desk", "wood"))

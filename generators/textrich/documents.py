@@ -41,7 +41,8 @@ def receipt(rng: np.random.Generator) -> dict:
     flow.line(f"{randint(rng, 1, 250)} {pick(rng, v['streets'])}", fam, size, th["text"], "address", "center")
     date = date_text(rng)
     flow.line(f"Date: {date}", fam, size, th["text"], "date", "left", key="date", gap=0.8)
-    names = pick_n(rng, list(kind["items"]), randint(rng, 3, min(7, len(kind["items"]))))
+    n_items = len(kind["items"])  # a till strip as long as the shop's range allows: up to 21 lines
+    names = pick_n(rng, list(kind["items"]), randint(rng, min(6, n_items), min(16, n_items)))
     items = [{"name": n, "value": price(rng, *kind["items"][n])} for n in names]
     _rule(page, flow, th["text"])
     for it in items:

@@ -5,6 +5,7 @@ import argparse
 
 from mmsynth import registry
 from mmsynth.backend import add_backend_arguments, backend_from_args
+from mmsynth.errors import UserError
 from mmsynth.pipeline import GenerateConfig, generate
 
 NAME = "generate"
@@ -27,11 +28,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenes", metavar="FORMAT:PATH",
                    help="scene graphs for scene.* generators (vg, gqa, provision, coco); synthetic if absent")
     p.add_argument("--image-root", metavar="DIR", help="folder that image paths in --scenes are resolved in")
+    p.add_argument("--degradation", type=float, metavar="D",
+                   help="camera defects of textrich.photo_* images, 0 (clean) to 1 (default: drawn per sample)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
 
 
 def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("scenes", args.scenes), ("image_root", args.image_root)) if v}
+    if args.degradation is not None:
+        if not 0 <= args.degradation <= 1:
+            raise UserError(f"--degradation must be between 0 and 1, not {args.degradation:g}")
+        options["degradation"] = args.degradation
     cfg = GenerateConfig(generators=registry.resolve(args.generator, generating=True), n=args.n, seed=args.seed,
                          per_generator=args.per_generator, shard_size=args.shard_size,
                          image_format=args.image_format, options=options)

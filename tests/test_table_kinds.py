@@ -6,23 +6,23 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gen_checks import assert_deterministic_and_verified, record_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generators.tables.comparison import CROSS, TICK, C
+from generators.tables.financial import SUBTOTALS, F, amount
+from generators.tables.nutrition import PARTS, N
+from generators.tables.schedule import W, schedule_grid
+from generators.tables.standings import S
 from mmsynth.draw import MIN_TEXT_PX, find_overlaps
 from mmsynth.registry import create, names
 
-from gen_checks import assert_deterministic_and_verified, record_of
-
-from generators.tables.financial import F, SUBTOTALS, amount
-from generators.tables.nutrition import N, PARTS
-from generators.tables.standings import S
-
-KINDS = ["table.standings", "table.financial", "table.nutrition"]
+KINDS = ["table.standings", "table.financial", "table.nutrition", "table.comparison", "table.schedule"]
 
 
 def test_registered_with_enough_families():
-    assert set(KINDS) <= set(names("table.*"))
+    assert set(KINDS) <= set(names("table.*")) and len(names("table.*")) >= 6
     for name in KINDS:
         assert len([f for f in create(name).families if not f.name.endswith("describe")]) >= 8
 
@@ -109,3 +109,47 @@ def test_style_changes_the_drawing(name):
         s["noise"] = 0.0
     drawn = {gen.render(spec, s).images[0].tobytes() for s in styles}
     assert len(drawn) == len(styles)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_comparison_products_differ_and_glyphs_are_drawn(seed):
+    gen = create("table.comparison")
+    spec = gen.sample_spec(np.random.default_rng(seed))
+    assert len({tuple(col) for col in zip(*spec["has"])}) == len(spec["products"])
+    assert len(set(spec["prices"])) == len(spec["prices"]) and all(round(p % 1, 2) == 0.99 for p in spec["prices"])
+    style = gen.sample_style(np.random.default_rng(seed))
+    drawn = [t.text for t in gen.render(spec, style).texts if t.role == "glyph"]
+    assert sorted(drawn) == sorted(TICK if h else CROSS for row in spec["has"] for h in row)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_schedule_events_are_merged_cells_that_never_clash(seed):
+    gen = create("table.schedule")
+    spec = gen.sample_spec(np.random.default_rng(seed))
+    for day in spec["days"]:
+        events = sorted((e for e in spec["events"] if e["day"] == day), key=lambda e: e["start"])
+        assert len({e["name"] for e in events}) == len(events)
+        assert all(a["start"] + a["hours"] <= b["start"] for a, b in zip(events, events[1:]))
+        assert all(e["start"] + e["hours"] <= spec["first_hour"] + spec["hours"] for e in events)
+    grid = schedule_grid(spec)
+    merged = [c for row in grid.body for c in row if c is not None and c.down > 1]
+    assert len(merged) == sum(e["hours"] > 1 for e in spec["events"])
+    assert sum(c is None for row in grid.body for c in row) == sum(e["hours"] - 1 for e in spec["events"])
+
+
+def test_comparison_and_schedule_solvers():
+    cmp_spec = {"products": ["A", "B", "C"], "features": ["Wifi", "GPS"], "has": [[True, False, True], [False, False, True]],
+                "prices": [99.99, 49.99, 149.99], "specs": {"Weight": [1.2, 1.0, 1.5]},
+                "spec_info": {"Weight": {"unit": "kg", "label": "weight", "best": "least", "superlative": "the lowest"}}}
+    assert C.solvers["table.cmp_cheapest_with"](cmp_spec, feature="Wifi").answer == "A"
+    assert C.solvers["table.cmp_count_features"](cmp_spec, product="C").answer == 2
+    assert C.solvers["table.cmp_best_spec"](cmp_spec, spec_name="Weight").answer == "B"
+    assert C.solvers["table.cmp_price_gap"](cmp_spec, a="C", b="B").answer == 100.0
+    sch = {"days": ["Mon", "Tue"], "hours": 6, "first_hour": 9,
+           "events": [{"day": "Mon", "name": "Yoga", "start": 9, "hours": 2}, {"day": "Mon", "name": "Spin", "start": 12, "hours": 1},
+                      {"day": "Tue", "name": "Yoga", "start": 10, "hours": 4}]}
+    assert W.solvers["table.sch_at"](sch, day="Mon", time="10:00").answer == "Yoga"
+    assert W.solvers["table.sch_end"](sch, day="Tue", event="Yoga").answer == "14:00"
+    assert W.solvers["table.sch_free"](sch, day="Mon").answer == 3
+    assert W.solvers["table.sch_week_hours"](sch, event="Yoga").answer == 6
+    assert W.solvers["table.sch_busiest"](sch).answer == "Tue"

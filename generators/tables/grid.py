@@ -28,6 +28,7 @@ class Cell:
     down: int = 1
     fill: str | None = None   # a named colour behind the cell
     role: str = "cell"
+    scale: float = 1.0        # type size relative to the table's (ticks and crosses read larger)
 
 
 @dataclass
@@ -43,10 +44,18 @@ class Grid:
 
 def _fonts(style: dict):
     fam, n = style["font"], style["font_size"]
-    return font(fam, n), font(bold(fam), n), font(bold(fam), style["title_size"])
+    return font(fam, n), font(bold(fam), style["title_size"])
 
 
-def _widths(grid: Grid, style: dict, f_cell, f_bold) -> list[float]:
+GLYPH_FONT = "sans-bold"  # has the tick and cross glyphs that mono and STIX lack
+
+
+def cell_font(c: Cell, style: dict):
+    fam = GLYPH_FONT if c.role == "glyph" else bold(style["font"]) if c.bold else style["font"]
+    return font(fam, int(round(style["font_size"] * c.scale)))
+
+
+def _widths(grid: Grid, style: dict) -> list[float]:
     """Column widths: every single cell fits; a spanning cell widens its last column if it must."""
     n = len(grid.body[0])
     px = style["pad_x"]
@@ -57,7 +66,7 @@ def _widths(grid: Grid, style: dict, f_cell, f_bold) -> list[float]:
         for j, c in enumerate(row):
             if c is None:
                 continue
-            w = size(c.text, f_bold if c.bold else f_cell)[0] + 2 * px + (INDENT * level if j == 0 else 0)
+            w = size(c.text, cell_font(c, style))[0] + 2 * px + (INDENT * level if j == 0 else 0)
             if c.span == 1:
                 widths[j] = max(widths[j], w)
             else:
@@ -71,9 +80,10 @@ def _widths(grid: Grid, style: dict, f_cell, f_bold) -> list[float]:
 
 def render_grid(grid: Grid, style: dict, header_color: str | None = None) -> Rendered:
     """Draw the title, the header rows and the body of a grid in the table style."""
-    f_cell, f_bold, f_title = _fonts(style)
-    widths = _widths(grid, style, f_cell, f_bold)
-    rh = line_height(f_cell) + 2 * style["pad_y"]
+    f_cell, f_title = _fonts(style)
+    widths = _widths(grid, style)
+    cells = [c for row in grid.header + grid.body for c in row if c is not None]
+    rh = max(line_height(cell_font(c, style)) for c in cells + [Cell("x")]) + 2 * style["pad_y"]
     n_head, n_body = len(grid.header), len(grid.body)
     table_w, table_h = sum(widths), rh * (n_head + n_body)
     m = style["margin"]
@@ -115,7 +125,7 @@ def render_grid(grid: Grid, style: dict, header_color: str | None = None) -> Ren
             cy = (box[1] + box[3]) / 2
             xy, a = {"left": ((box[0] + px, cy), "lm"), "right": ((box[2] - style["pad_x"], cy), "rm"),
                      "center": (((box[0] + box[2]) / 2, cy), "mm")}[c.align]
-            put_text(cv, xy, c.text, f_bold if c.bold else f_cell, fill=fill, anchor=a,
+            put_text(cv, xy, c.text, cell_font(c, style), fill=fill, anchor=a,
                      role="header" if i < n_head else c.role)
     _rules(cv, style, grid, lefts, y0, rh, line)
     return Rendered(images=[cv.finish(style["noise"], style["noise_seed"])], texts=cv.texts)

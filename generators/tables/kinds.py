@@ -1,6 +1,7 @@
 """The table kinds people read, each a registered generator: league standings,
-financial statements (multi-level header, subtotals, negatives in parentheses) and
-nutrition facts labels. Each turns its spec into a grid of cells (``grid.py``) drawn
+financial statements (multi-level header, subtotals, negatives in parentheses),
+nutrition facts labels, product comparisons (ticks and crosses) and weekly schedules
+(events merged over the hours they last). Each turns its spec into a grid of cells (``grid.py``) drawn
 in the table styles (grid, row rules, outer box, print rules; zebra stripes)."""
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import Solvers, load_families
 from mmsynth.registry import register
 
+from generators.tables.comparison import C, comparison_grid, sample_comparison_spec
 from generators.tables.financial import F, financial_grid, sample_financial_spec
 from generators.tables.grid import Grid, render_grid
 from generators.tables.nutrition import N, nutrition_grid, sample_nutrition_spec
+from generators.tables.schedule import W, sample_schedule_spec, schedule_grid
 from generators.tables.standings import S, sample_standings_spec, standings_grid
 from generators.tables.style import sample_table_style
 
@@ -51,3 +54,7 @@ table_kind("table.financial", "Income statements: years under a period header, b
            sample_financial_spec, financial_grid, "financial.yaml", F)
 table_kind("table.nutrition", "Nutrition facts labels: servings, calories, nutrients with sub-nutrients and % DV.",
            sample_nutrition_spec, nutrition_grid, "nutrition.yaml", N)
+table_kind("table.comparison", "Product comparison sheets: prices, specifications with units, features ticked or crossed.",
+           sample_comparison_spec, comparison_grid, "comparison.yaml", C)
+table_kind("table.schedule", "Weekly schedules: days across, hours down, each event one cell merged over its hours.",
+           sample_schedule_spec, schedule_grid, "schedule.yaml", W)

@@ -92,6 +92,13 @@ def _has_feature(spec: dict, product: str, feature: str) -> Solution:
                     fields={"feature_text": feature.lower()})
 
 
+def _tick_count(got: list[str], out_of: int, where: str, fields: dict | None = None) -> Solution:
+    """A count of ticks, listed in the rationale; off-by-one and the crosses are the distractors."""
+    n = len(got)
+    return Solution(answer=n, rationale=f"Ticks {where}: {', '.join(got) or 'none'} ({n}).",
+                    distractors=[n + 1, n - 1, out_of - n], fields=fields or {})
+
+
 @C.bind("table.cmp_count_features")
 def _bind_count_features(spec: dict, rng: np.random.Generator) -> dict:
     return {"product": pick(rng, spec["products"])}
@@ -99,10 +106,8 @@ def _bind_count_features(spec: dict, rng: np.random.Generator) -> dict:
 
 @C.solve("table.cmp_count_features")
 def _count_features(spec: dict, product: str) -> Solution:
-    got = [f for f in spec["features"] if _has(spec, product, f)]
-    n = len(got)
-    return Solution(answer=n, rationale=f"Ticks under {product}: {', '.join(got) or 'none'} ({n}).",
-                    distractors=[n + 1, n - 1, len(spec["features"]) - n])
+    return _tick_count([f for f in spec["features"] if _has(spec, product, f)], len(spec["features"]),
+                       f"under {product}")
 
 
 @C.bind("table.cmp_count_products")
@@ -112,10 +117,8 @@ def _bind_count_products(spec: dict, rng: np.random.Generator) -> dict:
 
 @C.solve("table.cmp_count_products")
 def _count_products(spec: dict, feature: str) -> Solution:
-    got = [p for p in spec["products"] if _has(spec, p, feature)]
-    n = len(got)
-    return Solution(answer=n, rationale=f"{feature}: ticked for {', '.join(got) or 'none'} ({n}).",
-                    distractors=[n + 1, n - 1, len(spec["products"]) - n], fields={"feature_text": feature.lower()})
+    return _tick_count([p for p in spec["products"] if _has(spec, p, feature)], len(spec["products"]),
+                       f"for {feature}", {"feature_text": feature.lower()})
 
 
 @C.solve("table.cmp_most_features")

@@ -26,6 +26,8 @@ class SceneSet:
     root: Path
     skipped: int
     label: str
+    boxes_clipped: int = 0
+    boxes_dropped: int = 0
 
 
 _CACHE: dict[tuple[str, str, str], SceneSet] = {}
@@ -55,13 +57,19 @@ def load_scene_set(value: str, image_root: str | Path | None = None) -> SceneSet
     key = (fmt, str(path.resolve()), str(root.resolve()))
     if key not in _CACHE:
         label = f"{fmt}:{path}"
-        scenes, skipped = finish(LOADERS[fmt](path), root, label)
+        scenes, counts = finish(LOADERS[fmt](path), root, label)
+        skipped = counts["missing"] + counts["not_image"]
         for s in scenes:
             try:
                 check_scene(s, f"{label}: scene {s['id']}")
             except ValueError as e:
                 raise UserError(str(e)) from None
-        if skipped:
-            print(f"mmsynth: {label}: skipped {skipped} scene(s) whose image is not under {root}", file=sys.stderr)
-        _CACHE[key] = SceneSet(scenes, root, skipped, label)
+        for n, what in ((counts["missing"], f"scene(s) whose image is not under {root}"),
+                        (counts["not_image"], "scene(s) whose image file does not decode as an image")):
+            if n:
+                print(f"mmsynth: {label}: skipped {n} {what}", file=sys.stderr)
+        if counts["clipped"] or counts["dropped"]:
+            print(f"mmsynth: {label}: {counts['clipped']} box(es) clipped to their image, {counts['dropped']} "
+                  "object(s) dropped (box outside the image or not a number)", file=sys.stderr)
+        _CACHE[key] = SceneSet(scenes, root, skipped, label, counts["clipped"], counts["dropped"])
     return _CACHE[key]

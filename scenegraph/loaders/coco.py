@@ -8,6 +8,7 @@ annotation ids) and ``images[].depth_map`` (``{"path": "x.npy", "kind": "distanc
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,10 +18,23 @@ from PIL import Image, ImageDraw
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
-from scenegraph.loaders.common import build_scene, image_size, load_npy, need, xywh_box
+from scenegraph.loaders.common import (as_float, attributes, build_scene, distance, image_size, load_npy, need,
+                                       xywh_box)
 from scenegraph.paths import resolve_inside
 
 DEPTH_KINDS = ("distance", "closeness")
+
+
+def segmentation(a: dict, where: str) -> object:
+    """An annotation's ``segmentation``: polygons (lists of numbers), an RLE object, or none."""
+    seg = a.get("segmentation")
+    polygons = isinstance(seg, list) and all(
+        isinstance(p, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) and
+                                    math.isfinite(as_float(v)) for v in p) for p in seg)
+    if seg is not None and not polygons and not isinstance(seg, dict):
+        raise UserError(f"{where}: 'segmentation' should be a list of polygons [[x1, y1, x2, y2, ...]] "
+                        f"or an RLE object, found {type(seg).__name__}")
+    return seg
 
 
 def polygon_mask(segmentation: object, width: int, height: int) -> np.ndarray | None:
@@ -75,8 +89,8 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
             aw = f"{where}: annotations[{j}]"
             index[a.get("id", j)] = len(objects)
             objects.append({"label": categories[a["category_id"]], "box": xywh_box(dict(zip("xywh", need(a, "bbox", list, aw))), aw),
-                            "attributes": list(a.get("attributes") or []), "distance": a.get("distance")})
-            masks.append(polygon_mask(a.get("segmentation"), width, height))
+                            "attributes": attributes(a, aw), "distance": distance(a, aw)})
+            masks.append(polygon_mask(segmentation(a, aw), width, height))
         relations = []
         for j, r in rels.get(image_id, []):
             rw = f"{where}: relations[{j}]"

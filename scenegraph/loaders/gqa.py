@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
-from scenegraph.loaders.common import build_scene, image_size, need, xywh_box
+from scenegraph.loaders.common import attributes, build_scene, distance, image_size, need, xywh_box
 
 
 def load(path: Path) -> list[tuple[dict, list[str]]]:
@@ -21,7 +21,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
         for oid, o in raw.items():
             w = f"{where}: object {oid}"
             objects.append({"label": need(o, "name", str, w), "box": xywh_box(o, w),
-                            "attributes": list(o.get("attributes") or []), "distance": o.get("distance")})
+                            "attributes": attributes(o, w), "distance": distance(o, w)})
             for j, r in enumerate(o.get("relations") or []):
                 target = need(r, "object", (str, int), f"{w}: relations[{j}]")
                 if str(target) not in index:

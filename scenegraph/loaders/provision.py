@@ -14,7 +14,7 @@ import numpy as np
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
-from scenegraph.loaders.common import build_scene, image_size, load_npy, need
+from scenegraph.loaders.common import as_float, attributes, build_scene, image_size, load_npy, need
 from scenegraph.paths import resolve_inside
 from scenegraph.safe_pickle import load_masks
 
@@ -62,9 +62,10 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
         objects = []
         for j, (label, box) in enumerate(zip(labels, boxes)):
             if not (isinstance(label, str) and isinstance(box, list) and len(box) == 4
-                    and all(isinstance(v, (int, float)) for v in box)):
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)):
                 raise UserError(f"{where}: object {j} needs a label and a box [x1, y1, x2, y2]")
-            objects.append({"label": label, "box": box, "attributes": attrs[j] if isinstance(attrs[j], list) else []})
+            objects.append({"label": label, "box": [as_float(v) for v in box],
+                            "attributes": attributes({"attributes": attrs[j]}, f"{where}: object {j}")})
         relations = _annotation(stages, "relations", key).get("relations") or []
         rel_where = f"{folder / STAGES['relations']}: {key}"
         for r in relations:

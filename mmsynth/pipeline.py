@@ -13,7 +13,7 @@ import shutil
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from mmsynth import registry
 from mmsynth.backend import Backend, JobBase, run_tasks
-from mmsynth.corpus import DATA_DIR, IMAGES_DIR, manifest_base, read_manifest, write_image, write_manifest
-from mmsynth.errors import UserError
+from mmsynth.corpus import DATA_DIR, IMAGES_DIR, SHOWN, config_diff, manifest_base, read_manifest, write_image, write_manifest
+from mmsynth.errors import CannotRun, UserError
 from mmsynth.io import atomic_write_json, atomic_write_jsonl, read_json
 
 LOGS_DIR = "logs"
@@ -138,8 +138,9 @@ def prepare_out(out: Path, cfg: GenerateConfig, resume: bool, overwrite: bool) -
         else:
             old = read_manifest(out)
             if old.get("kind") != "generate" or old.get("config") != asdict(cfg):
-                raise UserError(f"{out}: holds a different run ({_config_diff(old.get('config'), asdict(cfg))});"
-                                " use --overwrite to replace it or another -o")
+                diff = config_diff(old.get("config"), asdict(cfg)) if old.get("kind") == "generate" \
+                    else f"of `mmsynth {old.get('kind', '?')}`"
+                raise UserError(f"{out}: holds a different run ({diff}); use --overwrite to replace it or another -o")
             if not resume:
                 state = old.get("status", "unknown")
                 raise UserError(f"{out}: holds this run already (status {state}); use --resume to finish it"
@@ -156,14 +157,8 @@ def prepare_out(out: Path, cfg: GenerateConfig, resume: bool, overwrite: bool) -
         raise UserError(f"{out}: cannot write there ({e.strerror or e})") from None
 
 
-def _config_diff(old: dict | None, new: dict) -> str:
-    if not isinstance(old, dict):
-        return "no generate configuration"
-    diffs = [f"{k}: {old.get(k)!r} there, {v!r} now" for k, v in new.items() if old.get(k) != v]
-    return "; ".join(diffs[:2]) or "different command"
-
-
-def _summary_table(per_gen: dict[str, dict], elapsed: float) -> str:
+def _summary_table(per_gen: dict[str, dict], elapsed: float, made: int) -> str:
+    """The per-generator table, and the speed of this invocation (``made`` samples in ``elapsed``)."""
     rows = [("generator", "samples", "questions", "failures")]
     rows += [(g, str(s["samples"]), str(s["questions"]), str(s["failures"])) for g, s in sorted(per_gen.items())]
     total = [sum(s[k] for s in per_gen.values()) for k in ("samples", "questions", "failures")]
@@ -172,9 +167,32 @@ def _summary_table(per_gen: dict[str, dict], elapsed: float) -> str:
     lines = ["  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)) for r in rows]
     lines.insert(1, "-" * len(lines[0]))
     lines.insert(len(lines) - 1, "-" * len(lines[0]))
-    rate = total[0] / elapsed if elapsed > 0 else 0.0
-    lines.append(f"{elapsed:.1f} s, {rate:.1f} samples/s")
+    if made and elapsed > 0:
+        lines.append(f"{elapsed:.1f} s, {made / elapsed:.1f} samples/s")
+    else:
+        lines.append("every shard was finished already; nothing was made now")
     return "\n".join(lines)
+
+
+def runnable(cfg: GenerateConfig) -> GenerateConfig:
+    """``cfg`` with only the generators that can run with its options (creating each in the
+    parent, so bad options fail fast); those that cannot are named on stderr, with why. The
+    same command always keeps the same ones, so ``--resume`` finds the same configuration."""
+    why: dict[str, str] = {}
+    for name in cfg.generators:
+        try:
+            registry.create(name, **cfg.options)
+        except CannotRun as e:
+            why[name] = str(e)
+    skipped = [f"{name} ({reason})" for name, reason in why.items()]
+    if len(skipped) == len(cfg.generators):
+        raise UserError(f"no selected generator can run here: {'; '.join(skipped[:SHOWN])}"
+                        + (f"; and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else ""))
+    if skipped:
+        print(f"mmsynth generate: skipping {len(skipped)} generator(s) that cannot run here: "
+              + "; ".join(skipped[:SHOWN]) + (f"; and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else ""),
+              file=sys.stderr)
+    return replace(cfg, generators=[n for n in cfg.generators if n not in why])
 
 
 def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: bool = False,
@@ -187,8 +205,7 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
     backend.check()
     if cfg.shard_size <= 0:
         raise UserError(f"--shard-size must be at least 1, got {cfg.shard_size}")
-    for name in cfg.generators:  # fail fast on bad options (e.g. a missing --scenes file), in the parent
-        registry.create(name, **cfg.options)
+    cfg = runnable(cfg)
     out = Path(out)
     prepare_out(out, cfg, resume, overwrite)
     manifest = manifest_base("generate", asdict(cfg))
@@ -199,7 +216,7 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
     shards = plan_shards(cfg)
     done = [s for s in shards if (out / DATA_DIR / f"{s.name}.jsonl").exists()]
     todo = [s for s in shards if s not in done]
-    stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json") for s in done}
+    stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json", expect=dict) for s in done}
     total = sum(s.stop - s.start for s in shards)
     t0 = time.perf_counter()
     bar = tqdm(total=total, initial=sum(s.stop - s.start for s in done), unit="sample", desc="generate",
@@ -228,7 +245,7 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
                              "samples_per_s": round(made / elapsed, 2) if elapsed else None})
     write_manifest(out, manifest)
     if progress:
-        print(_summary_table(per_gen, elapsed))
+        print(_summary_table(per_gen, elapsed, made))
         failed = sum(g["failures"] for g in per_gen.values())
         if failed:
             print(f"{failed} samples failed; details in {out / LOGS_DIR}/", file=sys.stderr)

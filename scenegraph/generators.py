@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import yaml
 
-from mmsynth.errors import NotApplicable, UserError
+from mmsynth.errors import CannotRun, NotApplicable, UserError
 from mmsynth.describe import is_describe
 from mmsynth.generator import Generator, Rendered
 from mmsynth.questions import QuestionFamily
@@ -39,7 +39,7 @@ class SceneGenerator(Generator):
         if options.get("scenes"):
             self.source: SyntheticSource | LoadedSource = LoadedSource(options["scenes"], options.get("image_root"))
             if self.images_range[0] > self.source.size:
-                raise UserError(f"{self.name} shows {self.images_range[0]} images per sample but "
+                raise CannotRun(f"{self.name} shows {self.images_range[0]} images per sample but "
                                 f"{self.source.label} has {self.source.size} usable scene(s)")
         elif options.get("image_root"):
             raise UserError("--image-root needs --scenes (synthetic scenes have no image files)")

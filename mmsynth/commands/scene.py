@@ -19,7 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a = sub.add_parser("annotate", help="fill attributes (open_clip zero-shot), relations (geometry) and depth",
                        description="Read COCO-style detections (images, annotations with bbox, categories), "
                        "run the annotation stages on each image, and write scene graphs in COCO form with "
-                       "attributes, distances and relations, readable by `generate --scenes coco:OUT`.")
+                       "attributes, distances and relations, readable by `generate --scenes coco:OUT`.",
+                       epilog=f"example:\n  {EXAMPLE}", formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("--detections", required=True, help="COCO-style detections JSON (your detector's output)")
     a.add_argument("--image-root", required=True, help="folder the detections' file_name paths are inside")
     a.add_argument("-o", "--out", required=True, help="scene-graph JSON to write (COCO form)")

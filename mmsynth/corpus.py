@@ -18,7 +18,7 @@ from PIL import Image
 
 from mmsynth import __version__
 from mmsynth.errors import UserError
-from mmsynth.io import (atomic_write_bytes, atomic_write_json, atomic_write_jsonl, read_json, read_jsonl,
+from mmsynth.io import (atomic_write_bytes, atomic_write_json, atomic_write_jsonl, inside, read_json, read_jsonl,
                         read_jsonl_lenient)
 from mmsynth.record import validate_record
 
@@ -56,7 +56,7 @@ def require_corpus(root: str | Path) -> Path:
 
 def read_manifest(root: str | Path) -> dict:
     path = Path(root) / MANIFEST
-    return read_json(path, expect=dict) if path.exists() else {}
+    return read_json(path, expect=dict, root=root) if path.exists() else {}
 
 
 def write_manifest(root: str | Path, manifest: dict) -> None:
@@ -64,7 +64,12 @@ def write_manifest(root: str | Path, manifest: dict) -> None:
 
 
 def shard_paths(root: str | Path) -> list[Path]:
-    return sorted((Path(root) / DATA_DIR).glob("*.jsonl"))
+    """The corpus's shards; one that is a symlink out of the corpus is an error (it is never read)."""
+    shards = sorted((Path(root) / DATA_DIR).glob("*.jsonl"))
+    for shard in shards:
+        if inside(Path(root), shard) is None:
+            raise UserError(f"{shard}: is a symlink out of the corpus {root}; it is not read")
+    return shards
 
 
 def iter_records(root: str | Path, validate: bool = True) -> Iterator[tuple[str, int, dict]]:
@@ -164,6 +169,21 @@ def config_diff(old: object, new: dict) -> str:
     return "; ".join(diffs[:2]) + more or "same configuration"
 
 
+def refuse_escapes(out: Path) -> None:
+    """Raise UserError when a folder inside ``out`` (an output being resumed or replaced) is a
+    symlink leading out of it: writing through it would write outside the output folder."""
+    pending = [out]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if not entry.is_dir():
+                    continue
+                if entry.is_symlink() and inside(out, Path(entry.path)) is None:
+                    raise UserError(f"{entry.path}: is a symlink out of {out}; refusing to write through it")
+                if not entry.is_symlink():
+                    pending.append(entry.path)
+
+
 def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
     """Check that OUT may take a shard-by-shard run of ``kind`` with ``config`` (a new or
     empty folder, or this very run with ``resume``); return the finished shards of a run
@@ -171,6 +191,7 @@ def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()):
+        refuse_escapes(out)
         old = read_manifest(out)
         if not old:
             raise UserError(f"{out}: is not empty and holds no mmsynth run (choose another -o)")

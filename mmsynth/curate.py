@@ -52,10 +52,9 @@ from mmsynth.curation.near_questions import NearQuestionIndex
 from mmsynth.derive import DerivedRun
 from mmsynth.errors import UserError
 from mmsynth.generator import conversation
-from mmsynth.images import inside
-from mmsynth.io import atomic_write_bytes, read_jsonl
+from mmsynth.io import atomic_write_bytes, inside, read_jsonl
 from mmsynth.plots import png_bytes, pyplot
-from mmsynth.record import SKILLS
+from mmsynth.record import SKILLS, validate_record
 from mmsynth.validate import generator_for, record_problem
 
 MAX_LISTED = 20
@@ -253,7 +252,7 @@ class CurateRun(DerivedRun):
         self.chosen, self.budget_figures = budget.select(cands, self.cfg.budget)
 
     def reuse(self, shard: Path) -> None:
-        for _, rec in read_jsonl(shard):
+        for _, rec in read_jsonl(shard, root=self.out):
             self.kept.add(rec, image_hashes(self.out, rec), self.phashes(self.out, rec))
 
     def finish(self, manifest: dict) -> None:
@@ -369,15 +368,14 @@ class CurateRun(DerivedRun):
 
 
 def family_figures(source: Path, out: Path) -> dict[str, dict]:
-    """Per family, the answer distribution of the source corpus (every readable record) and of the output."""
+    """Per family, the answer distribution of the source corpus (every schema-valid record) and of the output."""
     def answers(root: Path) -> dict[str, Counter]:
         per: dict[str, Counter] = defaultdict(Counter)
         for path in shard_paths(root):
             for _, rec, problem in read_lenient(path):
-                if problem is None and isinstance(rec, dict):
-                    for qa in rec.get("qa") or []:
-                        if isinstance(qa, dict) and "family" in qa and "answer" in qa:
-                            per[qa["family"]][answer_key(qa["answer"])] += 1
+                if problem is None and not validate_record(rec):
+                    for qa in rec["qa"]:
+                        per[qa["family"]][answer_key(qa["answer"])] += 1
         return per
     before, after = answers(source), answers(out)
     return {fam: {"before": distribution_figures(before[fam]), "after": distribution_figures(after[fam])}

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image
 
 from mmsynth.errors import UserError
+from mmsynth.io import inside
 
 
 class BadImage(UserError):
@@ -23,12 +24,6 @@ class BadImage(UserError):
     def __init__(self, message: str, missing: bool = False):
         super().__init__(message)
         self.missing = missing
-
-
-def inside(root: Path, path: Path) -> Path | None:
-    """The real path of ``path`` (symlinks followed) when it lies inside ``root``'s real path, else None."""
-    real = path.resolve()
-    return real if real.is_relative_to(root.resolve()) else None
 
 
 def corpus_image(root: str | Path, rel: str, size: tuple[int, int] | None = None, deep: bool = False) -> Path:

@@ -113,7 +113,17 @@ def parse_json(data: bytes | str, expect: type | tuple[type, ...] | None = None)
     return obj
 
 
-def _open_lines(path: Path):
+def inside(root: Path, path: Path) -> Path | None:
+    """The real path of ``path`` (symlinks followed) when it lies inside ``root``'s real path, else None."""
+    real = Path(path).resolve()
+    return real if real.is_relative_to(Path(root).resolve()) else None
+
+
+def _open_lines(path: Path, root: str | Path | None = None):
+    """``path`` opened for reading; with ``root``, only when it lies inside ``root`` (a file of a
+    folder received from someone else must not be a symlink to a file elsewhere)."""
+    if root is not None and inside(Path(root), path) is None:
+        raise UserError(f"{path}: is a symlink out of {root}; it is not read")
     try:
         return path.open("rb")
     except FileNotFoundError:
@@ -124,12 +134,12 @@ def _open_lines(path: Path):
         raise UserError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
-def read_jsonl_lenient(path: str | Path, expect: type | tuple[type, ...] | None = None
-                       ) -> Iterator[tuple[int, Any, str | None]]:
+def read_jsonl_lenient(path: str | Path, expect: type | tuple[type, ...] | None = None,
+                       root: str | Path | None = None) -> Iterator[tuple[int, Any, str | None]]:
     """Yield ``(line_number, object, None)`` per good non-empty line and ``(line_number, None,
     problem)`` per unusable one, reading on after it (for commands that skip and count bad lines)."""
     path = Path(path)
-    with _open_lines(path) as f:
+    with _open_lines(path, root) as f:
         for n, raw in enumerate(f, 1):
             if not raw.strip():
                 continue
@@ -139,18 +149,21 @@ def read_jsonl_lenient(path: str | Path, expect: type | tuple[type, ...] | None 
                 yield n, None, str(e)
 
 
-def read_jsonl(path: str | Path, expect: type | tuple[type, ...] | None = None) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line_number, object)``; the first unusable line raises UserError naming file and line."""
-    for n, obj, problem in read_jsonl_lenient(path, expect):
+def read_jsonl(path: str | Path, expect: type | tuple[type, ...] | None = None,
+               root: str | Path | None = None) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line_number, object)``; the first unusable line raises UserError naming file and line.
+    With ``root``, a file that resolves outside that folder is refused unread."""
+    for n, obj, problem in read_jsonl_lenient(path, expect, root):
         if problem:
             raise UserError(f"{path}:{n}: {problem}")
         yield n, obj
 
 
-def read_json(path: str | Path, expect: type | tuple[type, ...] | None = None) -> Any:
-    """One JSON file; anything unusable (see :func:`parse_json`) raises UserError naming the file."""
+def read_json(path: str | Path, expect: type | tuple[type, ...] | None = None, root: str | Path | None = None) -> Any:
+    """One JSON file; anything unusable (see :func:`parse_json`) raises UserError naming the file.
+    With ``root``, a file that resolves outside that folder is refused unread."""
     path = Path(path)
-    with _open_lines(path) as f:
+    with _open_lines(path, root) as f:
         try:
             data = f.read()
         except OSError as e:

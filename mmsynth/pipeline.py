@@ -21,7 +21,8 @@ from tqdm import tqdm
 
 from mmsynth import registry
 from mmsynth.backend import Backend, JobBase, run_tasks
-from mmsynth.corpus import DATA_DIR, IMAGES_DIR, SHOWN, config_diff, manifest_base, read_manifest, write_image, write_manifest
+from mmsynth.corpus import (DATA_DIR, IMAGES_DIR, SHOWN, config_diff, manifest_base, read_manifest, refuse_escapes,
+                            write_image, write_manifest)
 from mmsynth.errors import CannotRun, UserError
 from mmsynth.io import atomic_write_json, atomic_write_jsonl, read_json
 
@@ -127,6 +128,7 @@ def prepare_out(out: Path, cfg: GenerateConfig, resume: bool, overwrite: bool) -
         raise UserError(f"{out}: exists and is not a folder")
     manifest_path = out / "manifest.json"
     if out.is_dir() and any(out.iterdir()):
+        refuse_escapes(out)
         if overwrite:
             if not manifest_path.exists() and not (out / DATA_DIR).exists():
                 raise UserError(f"{out}: is not empty and holds no mmsynth run; refusing to clear it")
@@ -216,7 +218,7 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
     shards = plan_shards(cfg)
     done = [s for s in shards if (out / DATA_DIR / f"{s.name}.jsonl").exists()]
     todo = [s for s in shards if s not in done]
-    stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json", expect=dict) for s in done}
+    stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json", expect=dict, root=out) for s in done}
     total = sum(s.stop - s.start for s in shards)
     t0 = time.perf_counter()
     bar = tqdm(total=total, initial=sum(s.stop - s.start for s in done), unit="sample", desc="generate",

@@ -24,3 +24,13 @@ def small_corpus(tmp_path_factory) -> Path:
     generate(GenerateConfig(generators=CORE_GENERATORS, n=12, seed=3, shard_size=4), out, workers=1,
              progress=False)
     return out
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the fuzz test's count of hostile cases (recorded with ``record_property``, which
+    reaches the controller under pytest-xdist too)."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        props = dict(getattr(report, "user_properties", []))
+        if "fuzz_cases" in props:
+            terminalreporter.write_line(f"fuzz: {props['fuzz_cases']} hostile cases, "
+                                        f"{props['fuzz_command_runs']} command runs")

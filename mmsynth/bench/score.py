@@ -54,14 +54,14 @@ def load_answers(bench: str | Path, name: str = ANSWERS, required: bool = True) 
     bench = Path(bench)
     if not (bench / META).exists():
         raise UserError(f"{bench}: not a benchmark folder (no {META}; make one with `mmsynth bench build`)")
-    read_json(bench / META)
+    read_json(bench / META, expect=dict, root=bench)
     path = bench / name
     if not path.exists():
         if required:
             raise UserError(f"{path}: missing")
         return []
     rows, seen = [], set()
-    for line, row in read_jsonl(path):
+    for line, row in read_jsonl(path, root=bench):
         if not isinstance(row, dict) or "id" not in row or "answer" not in row or "answer_type" not in row:
             raise UserError(f"{path}:{line}: not an answer line (needs id, answer, answer_type)")
         errs = qa_errors({"question": "?", "family": "?", "skill": "perception", **row}) if \

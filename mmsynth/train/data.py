@@ -144,8 +144,8 @@ def iter_sources(data: str | Path) -> Iterator[Source]:
         answers_path = root / "answers.jsonl"
         if not answers_path.is_file():
             raise UserError(f"{root}: a benchmark folder needs answers.jsonl to be trained on")
-        answers = {a["id"]: a["answer"] for _, a in read_jsonl(answers_path)}
-        for line, q in read_jsonl(root / "questions.jsonl"):
+        answers = {a["id"]: a["answer"] for _, a in read_jsonl(answers_path, root=root)}
+        for line, q in read_jsonl(root / "questions.jsonl", root=root):
             if q.get("id") not in answers:
                 raise UserError(f"{root}/questions.jsonl:{line}: no answer for {q.get('id')!r} in answers.jsonl")
             yield Source(q["id"], root, list(q.get("images", [])), bench_turns(q, answers[q["id"]]),

@@ -81,8 +81,8 @@ def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int
     bench, out = Path(bench), Path(out)
     if not is_benchmark(bench):
         raise UserError(f"{bench}: not a benchmark folder (no questions.jsonl); build one with `mmsynth bench build`")
-    questions = [q for _, q in read_jsonl(bench / "questions.jsonl")]
-    dialogues = [d for _, d in read_jsonl(bench / IF_DIALOGUES)] if (bench / IF_DIALOGUES).is_file() else []
+    questions = [q for _, q in read_jsonl(bench / "questions.jsonl", root=bench)]
+    dialogues = [d for _, d in read_jsonl(bench / IF_DIALOGUES, root=bench)] if (bench / IF_DIALOGUES).is_file() else []
     items = [(q["id"], q.get("images", [])) for q in questions] + [(d["id"], d.get("images", [])) for d in dialogues]
     bad = [(i, p, e) for i, paths in items for p, e in image_problems(bench, paths)]
     if bad:

@@ -64,6 +64,8 @@ def provision(tmp_path: Path, boxes_json: str) -> Path:
     (lambda t: coco(t, {"segmentation": "polygon"}), r"annotations\[0\]: 'segmentation' should be a list of polygons"),
     (lambda t: coco(t, {"segmentation": [["a", "b", "c", "d", "e", "f"]]}), "'segmentation' should be a list of polygons"),
     (lambda t: vg(t, [vg_obj()], width="wide", height=100), "'width' should be int or float, found str"),
+    (lambda t: vg(t, [vg_obj()], relationships=4), "entry 0: 'relationships' should be a list, found int"),
+    (lambda t: gqa(t, relations=0.5), "object 1: 'relations' should be a list, found float"),
 ])
 def test_wrongly_typed_scene_fields_are_one_line_errors(tmp_path, make, message):
     path = make(tmp_path)
@@ -124,3 +126,10 @@ def test_photos_that_are_not_images_are_skipped_and_counted(tmp_path, capsys):
     f2 = write(tmp_path / "c2.json", f.read_text())
     with pytest.raises(UserError, match=r"no scene's image decodes as an image \(first: a.png\)"):
         load_scene_set(f"coco:{f2}")
+
+
+def test_detections_with_a_score_that_is_not_a_number(tmp_path):
+    from scenegraph.annotate.pipeline import read_detections
+    f = coco(tmp_path, {"score": "high"})
+    with pytest.raises(UserError, match=r"annotations\[0\]: 'score' should be a number, found str"):
+        read_detections(f, tmp_path)

@@ -111,3 +111,17 @@ def test_ocr_shows_no_torch_warnings(tmp_path, monkeypatch):
         words = ocr.EasyOcrEngine(use_cache=False, gpu=False).recognise(np.zeros((10, 40, 3), dtype=np.uint8))
     assert [w.text for w in words] == ["HELLO"]
     assert [str(w.message) for w in seen] == []
+
+
+def test_bench_score_writes_beside_the_predictions_by_default(small_corpus, tmp_path, monkeypatch, capsys):
+    from mmsynth.bench.build import BuildConfig, build
+    build(BuildConfig(out=tmp_path / "bench", n=3, seed=2, source_corpus=small_corpus))
+    questions = [json.loads(x) for x in (tmp_path / "bench" / "questions.jsonl").read_text().splitlines()]
+    preds = tmp_path / "preds" / "model.jsonl"
+    preds.parent.mkdir()
+    preds.write_text("".join(json.dumps({"id": q["id"], "prediction": "1"}) + "\n" for q in questions))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert main(["bench", "score", str(tmp_path / "bench"), str(preds), "--bootstrap", "10"]) == 0
+    assert (tmp_path / "preds" / "model.score" / "summary.json").is_file()
+    assert list((tmp_path / "elsewhere").iterdir()) == []

@@ -10,8 +10,17 @@ from tqdm import tqdm
 from mmsynth.errors import UserError
 from mmsynth.io import atomic_write_json, read_json
 from scenegraph.annotate.stages import ImageAnnotation, Stage
-from scenegraph.loaders.common import image_size, need, xywh_box
+from scenegraph.loaders.coco import segmentation
+from scenegraph.loaders.common import attributes, image_size, need, xywh_box
 from scenegraph.paths import resolve_inside
+
+
+def score(a: dict, where: str) -> float:
+    """A detection's confidence (1 when absent)."""
+    v = a.get("score", 1.0)
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or v != v:
+        raise UserError(f"{where}: 'score' should be a number, found {type(v).__name__}")
+    return float(v)
 
 
 def read_detections(path: Path, image_root: Path, min_score: float = 0.0) -> tuple[dict, list[ImageAnnotation]]:
@@ -25,11 +34,11 @@ def read_detections(path: Path, image_root: Path, min_score: float = 0.0) -> tup
         w = f"{where}: annotations[{k}]"
         if need(a, "category_id", (int, str), w) not in cats:
             raise UserError(f"{w}: category_id {a['category_id']} is not in categories")
-        if float(a.get("score", 1.0)) >= min_score:
+        if score(a, w) >= min_score:
             by_image.setdefault(need(a, "image_id", (int, str), w), []).append(
                 {"id": a.get("id", k), "label": cats[a["category_id"]], "category_id": a["category_id"],
                  "box": xywh_box(dict(zip("xywh", need(a, "bbox", list, w))), w),
-                 "attributes": list(a.get("attributes") or []), "segmentation": a.get("segmentation")})
+                 "attributes": attributes(a, w), "segmentation": segmentation(a, w)})
     anns = []
     for k, img in enumerate(need(data, "images", list, where)):
         w = f"{where}: images[{k}]"

@@ -18,8 +18,8 @@ from PIL import Image, ImageDraw
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
-from scenegraph.loaders.common import (as_float, attributes, build_scene, distance, image_size, load_npy, need,
-                                       xywh_box)
+from scenegraph.loaders.common import (as_float, attributes, build_scene, distance, image_size, listed, load_npy,
+                                       need, xywh_box)
 from scenegraph.paths import resolve_inside
 
 DEPTH_KINDS = ("distance", "closeness")
@@ -77,7 +77,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
             raise UserError(f"{w}: category_id {a['category_id']} is not in categories")
         anns[need(a, "image_id", (int, str), w)].append((k, a))
     rels = defaultdict(list)
-    for k, r in enumerate(data.get("relations") or []):
+    for k, r in enumerate(listed(data, "relations", where)):
         rels[need(r, "image_id", (int, str), f"{where}: relations[{k}]")].append((k, r))
     out = []
     for k, img in enumerate(need(data, "images", list, where)):

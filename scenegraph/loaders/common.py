@@ -62,6 +62,16 @@ def as_float(v: int | float) -> float:
         return math.inf if v > 0 else -math.inf
 
 
+def listed(d: dict, key: str, where: str) -> list:
+    """``d[key]`` when it is a list (absent or null: an empty one); anything else is a UserError."""
+    v = d.get(key)
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise UserError(f"{where}: {key!r} should be a list, found {type(v).__name__}")
+    return v
+
+
 def attributes(d: dict, where: str, key: str = "attributes") -> list[str]:
     """``d[key]`` as a list of strings (absent or null: none)."""
     v = d.get(key)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
-from scenegraph.loaders.common import attributes, build_scene, distance, image_size, need, xywh_box
+from scenegraph.loaders.common import attributes, build_scene, distance, image_size, listed, need, xywh_box
 
 
 def load(path: Path) -> list[tuple[dict, list[str]]]:
@@ -22,7 +22,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
             w = f"{where}: object {oid}"
             objects.append({"label": need(o, "name", str, w), "box": xywh_box(o, w),
                             "attributes": attributes(o, w), "distance": distance(o, w)})
-            for j, r in enumerate(o.get("relations") or []):
+            for j, r in enumerate(listed(o, "relations", w)):
                 target = need(r, "object", (str, int), f"{w}: relations[{j}]")
                 if str(target) not in index:
                     raise UserError(f"{w}: relations[{j}] refers to object {target}, not in this image")

@@ -14,7 +14,7 @@ import numpy as np
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
 from scenegraph.depth import distance_from_closeness
-from scenegraph.loaders.common import as_float, attributes, build_scene, image_size, load_npy, need
+from scenegraph.loaders.common import as_float, attributes, build_scene, image_size, listed, load_npy, need
 from scenegraph.paths import resolve_inside
 from scenegraph.safe_pickle import load_masks
 
@@ -57,7 +57,8 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
         labels, boxes = need(det, "labels", list, where), need(det, "bboxes", list, where)
         _parallel(boxes, len(labels), "bboxes", where)
         width, height = image_size(det, where)
-        attrs = _annotation(stages, "attributes", key).get("attributes") or [[] for _ in labels]
+        attrs = listed(_annotation(stages, "attributes", key), "attributes",
+                       f"{folder / STAGES['attributes']}: {key}") or [[] for _ in labels]
         _parallel(attrs, len(labels), "attribute lists", f"{folder / STAGES['attributes']}: {key}")
         objects = []
         for j, (label, box) in enumerate(zip(labels, boxes)):
@@ -66,7 +67,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
                 raise UserError(f"{where}: object {j} needs a label and a box [x1, y1, x2, y2]")
             objects.append({"label": label, "box": [as_float(v) for v in box],
                             "attributes": attributes({"attributes": attrs[j]}, f"{where}: object {j}")})
-        relations = _annotation(stages, "relations", key).get("relations") or []
+        relations = listed(_annotation(stages, "relations", key), "relations", f"{folder / STAGES['relations']}: {key}")
         rel_where = f"{folder / STAGES['relations']}: {key}"
         for r in relations:
             if not (isinstance(r, list) and len(r) == 3 and isinstance(r[1], str)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mmsynth.errors import UserError
 from mmsynth.io import read_json
-from scenegraph.loaders.common import attributes, build_scene, image_size, need, xywh_box
+from scenegraph.loaders.common import attributes, build_scene, image_size, listed, need, xywh_box
 
 
 def _locate(path: Path) -> Path:
@@ -60,7 +60,7 @@ def load(path: Path) -> list[tuple[dict, list[str]]]:
             objects.append({"label": _name(o, w), "box": xywh_box(o, w),
                             "attributes": attributes(o, w) + extra.get(oid, [])})
         relations = []
-        for j, r in enumerate(entry.get("relationships") or []):
+        for j, r in enumerate(listed(entry, "relationships", where)):
             w = f"{where} (image {image_id}): relationships[{j}]"
             s, o = _ref_id(r, "subject", w), _ref_id(r, "object", w)
             if s not in index or o not in index:

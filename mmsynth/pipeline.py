@@ -176,6 +176,19 @@ def _summary_table(per_gen: dict[str, dict], elapsed: float, made: int) -> str:
     return "\n".join(lines)
 
 
+def shard_log(out: Path, shard: Shard) -> dict:
+    """The log of a finished shard, checked to be one this run wrote (a resumed folder may have
+    been edited); a damaged one is a one-line error saying how to redo that shard."""
+    path = out / LOGS_DIR / f"{shard.name}.json"
+    log = read_json(path, expect=dict, root=out)
+    ok = (log.get("generator") == shard.generator and isinstance(log.get("failures"), list)
+          and all(isinstance(log.get(k), int) and not isinstance(log.get(k), bool) for k in ("samples", "questions")))
+    if not ok:
+        raise UserError(f"{path}: not the log of shard {shard.name} of this run; delete it and "
+                        f"{DATA_DIR}/{shard.name}.jsonl, then rerun with --resume to make that shard again")
+    return log
+
+
 def runnable(cfg: GenerateConfig) -> GenerateConfig:
     """``cfg`` with only the generators that can run with its options (creating each in the
     parent, so bad options fail fast); those that cannot are named on stderr, with why. The
@@ -218,7 +231,7 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
     shards = plan_shards(cfg)
     done = [s for s in shards if (out / DATA_DIR / f"{s.name}.jsonl").exists()]
     todo = [s for s in shards if s not in done]
-    stats = {s.name: read_json(out / LOGS_DIR / f"{s.name}.json", expect=dict, root=out) for s in done}
+    stats = {s.name: shard_log(out, s) for s in done}
     total = sum(s.stop - s.start for s in shards)
     t0 = time.perf_counter()
     bar = tqdm(total=total, initial=sum(s.stop - s.start for s in done), unit="sample", desc="generate",

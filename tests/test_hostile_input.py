@@ -176,3 +176,13 @@ def test_output_files_follow_the_umask(tmp_path):
         os.umask(old)
     for path in files_under(tmp_path / "c"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_resume_with_a_damaged_shard_log_is_one_line(tmp_path, capsys):
+    out = tmp_path / "c"
+    args = ["generate", "-g", "chart.bar", "-n", "4", "--shard-size", "2", "-o", out, "-q"]
+    assert run(capsys, *args)[0] == 0
+    log = sorted((out / "logs").glob("*.json"))[0]
+    log.write_text(json.dumps(json.loads(log.read_text()) | {"samples": None}))
+    code, err = run(capsys, *args, "--resume")
+    assert code == 2 and f"{log}: not the log of shard {log.stem} of this run; delete it" in err

@@ -77,7 +77,7 @@ def _depth_exceeds(obj: Any, limit: int) -> bool:
 
 
 def _type_name(expect: type | tuple[type, ...]) -> str:
-    names = {dict: "a JSON object", list: "a JSON array", str: "a string"}
+    names = {dict: "an object", list: "an array", str: "a string"}
     kinds = expect if isinstance(expect, tuple) else (expect,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 

@@ -70,6 +70,9 @@ AUDIT = Audit()
 sys.addaudithook(AUDIT.hook)
 
 
+CACHES = [Path(os.path.realpath(Path.home() / ".cache")), Path("/dev/null")]   # where libraries may write
+
+
 def under(path: str, folder: Path) -> bool:
     return path == str(folder) or path.startswith(str(folder) + os.sep)
 
@@ -301,6 +304,8 @@ def test_fuzz_every_command_with_hostile_inputs(seeds, tmp_path, record_property
             inputs_written = [p for p in AUDIT.written
                               if under(p, tmp_path) and not under(p, out) and not _own_resume(argv, p, case_dir)]
             assert not inputs_written, f"{label}: wrote {sorted(inputs_written)[:3]}"
+            elsewhere = [p for p in AUDIT.written if not under(p, tmp_path) and not any(under(p, c) for c in CACHES)]
+            assert not elsewhere, f"{label}: wrote {sorted(elsewhere)[:3]}"
             leaked = [p for p in out.rglob("*") if p.is_file() and SECRET in p.read_bytes()]
             assert not leaked, f"{label}: copied the secret into {leaked}"
     record_property("fuzz_cases", CASES)

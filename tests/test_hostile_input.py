@@ -88,7 +88,7 @@ def test_manifest_of_the_wrong_type_is_one_line(small_corpus, tmp_path, capsys):
     root = copy_corpus(small_corpus, tmp_path / "c")
     (root / "manifest.json").write_text("[1, 2, 3]\n")
     code, err = run(capsys, "generate", "-g", "chart.bar", "-n", "2", "-o", root, "--resume")
-    assert code == 2 and "manifest.json: expected a JSON object, got list" in err
+    assert code == 2 and "manifest.json: expected an object, got list" in err
 
 
 def plant_secret(root: Path, tmp_path: Path) -> tuple[dict, Path]:
@@ -186,3 +186,11 @@ def test_resume_with_a_damaged_shard_log_is_one_line(tmp_path, capsys):
     log.write_text(json.dumps(json.loads(log.read_text()) | {"samples": None}))
     code, err = run(capsys, *args, "--resume")
     assert code == 2 and f"{log}: not the log of shard {log.stem} of this run; delete it" in err
+
+
+def test_a_deeply_nested_prediction_line_is_a_counted_problem(tmp_path):
+    from mmsynth.bench.predictions import read_predictions
+    path = tmp_path / "preds.jsonl"
+    path.write_bytes(b'{"id": "q1", "prediction": "4"}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n")
+    preds = read_predictions(path, {"q1"})
+    assert preds.responses == {"q1": ["4"]} and preds.problems == [f"{path}:2: nested deeper than 100 levels"]

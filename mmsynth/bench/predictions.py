@@ -8,11 +8,11 @@ not have is reported and skipped; questions without a prediction count as wrong.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mmsynth.errors import UserError
+from mmsynth.io import JsonProblem, parse_json
 
 
 @dataclass
@@ -56,15 +56,9 @@ def read_predictions(path: str | Path, known_ids: set[str]) -> Predictions:
         out.lines += 1
         where = f"{path}:{n}"
         try:
-            obj = json.loads(raw.decode("utf-8-sig"))  # a BOM (Windows editors) is not an error
-        except UnicodeDecodeError:
-            out.problems.append(f"{where}: not valid UTF-8")
-            continue
-        except json.JSONDecodeError as e:
-            out.problems.append(f"{where}: not valid JSON ({e.msg} at column {e.colno})")
-            continue
-        if not isinstance(obj, dict):
-            out.problems.append(f"{where}: expected an object, got {type(obj).__name__}")
+            obj = parse_json(raw, expect=dict)
+        except JsonProblem as e:
+            out.problems.append(f"{where}: {e}")
             continue
         qid = obj.get("id")
         if not isinstance(qid, (str, int)) or isinstance(qid, bool) or qid == "":

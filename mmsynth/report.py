@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mmsynth.corpus import iter_records, read_manifest
 from mmsynth.generator import answer_text
+from mmsynth.images import BadImage, corpus_image
 from mmsynth.io import atomic_write_text
 from mmsynth.plots import png_bytes, pyplot
 from mmsynth.record import option_key
@@ -51,6 +52,19 @@ def corpus_stats(root: Path) -> dict:
 REPORT_TITLE = "<title>mmsynth report</title>"   # also how an earlier report is recognised
 
 
+def _gallery_image(root: Path, out: Path, rec: dict) -> str:
+    """A gallery card's picture (relative to the report when it sits in the corpus), or why the
+    record's image is refused: the page never points a browser at a file outside the corpus."""
+    if not rec["images"]:
+        return ""
+    try:
+        real = corpus_image(root, rec["images"][0])
+    except BadImage as e:
+        return f"<p><i>{html.escape(str(e))}</i></p>"
+    src = rec["images"][0] if out.parent.resolve() == root.resolve() else real
+    return f'<img src="{html.escape(str(src))}">'
+
+
 def write_report(root: str | Path, out: str | Path | None = None) -> Path:
     """Write ``report.html`` (or ``out``) for the corpus at ``root``; returns its path."""
     root = Path(root)
@@ -71,13 +85,10 @@ def write_report(root: str | Path, out: str | Path | None = None) -> Path:
     parts.append("<h2>Gallery</h2>")
     for gen, recs in sorted(st["examples"].items()):
         for rec in recs:
-            img = rec["images"][0] if rec["images"] else ""
             qa_html = "".join(f"<li>{html.escape(q['question'])} <b>{html.escape(answer_text(q))}</b>"
                               + (f"<br><small>{html.escape(q['rationale'])}</small>" if q.get("rationale") else "")
                               + "</li>" for q in rec["qa"])
-            rel = Path(img)
-            src = rel if out.parent.resolve() == root.resolve() else (root / rel).resolve()
-            parts.append(f'<div class="card"><img src="{html.escape(str(src))}"><div><b>{html.escape(rec["id"])}'
+            parts.append(f'<div class="card">{_gallery_image(root, out, rec)}<div><b>{html.escape(rec["id"])}'
                          f"</b><ul>{qa_html}</ul></div></div>")
     style = ("body{font-family:sans-serif;max-width:1100px;margin:auto}img{max-width:100%}"
              ".card{display:flex;gap:1em;border-top:1px solid #ddd;padding:.5em}.card img{width:320px}")

@@ -194,3 +194,11 @@ def test_a_deeply_nested_prediction_line_is_a_counted_problem(tmp_path):
     path.write_bytes(b'{"id": "q1", "prediction": "4"}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n")
     preds = read_predictions(path, {"q1"})
     assert preds.responses == {"q1": ["4"]} and preds.problems == [f"{path}:2: nested deeper than 100 levels"]
+
+
+def test_the_report_never_points_at_a_file_outside_the_corpus(small_corpus, tmp_path, capsys):
+    root = copy_corpus(small_corpus, tmp_path / "c")
+    rec, _ = plant_secret(root, tmp_path)
+    assert run(capsys, "report", root, "-o", tmp_path / "r.html")[0] == 0
+    page = (tmp_path / "r.html").read_text()
+    assert "outside" + "/secret.png" not in page and f"image {rec['images'][0]} leads outside the corpus" in page

@@ -70,7 +70,7 @@ AUDIT = Audit()
 sys.addaudithook(AUDIT.hook)
 
 
-CACHES = [Path(os.path.realpath(Path.home() / ".cache")), Path("/dev/null")]   # where libraries may write
+CACHES = [Path(os.path.realpath(Path.home() / ".cache")), Path("/dev/null"), Path("/dev/shm")]   # libraries' own
 
 
 def under(path: str, folder: Path) -> bool:

@@ -202,3 +202,15 @@ def test_the_report_never_points_at_a_file_outside_the_corpus(small_corpus, tmp_
     assert run(capsys, "report", root, "-o", tmp_path / "r.html")[0] == 0
     page = (tmp_path / "r.html").read_text()
     assert "outside" + "/secret.png" not in page and f"image {rec['images'][0]} leads outside the corpus" in page
+
+
+@pytest.mark.parametrize("line,problem", [('"q"', "expected an object, got str"),
+                                          ('{"id": 3, "question": "?"}', "id: missing or not a string"),
+                                          ('{"id": "q", "images": "a.png", "question": "?"}', "images: not a list")])
+def test_benchmark_question_lines_of_the_wrong_shape_are_one_line(tmp_path, capsys, line, problem):
+    bench = tmp_path / "bench"
+    bench.mkdir()
+    (bench / "bench.json").write_text("{}")
+    (bench / "questions.jsonl").write_text(line + "\n")
+    code, err = run(capsys, "predict", tmp_path / "run", bench, "-o", tmp_path / "p.jsonl")
+    assert code == 2 and f"questions.jsonl:1: {problem}" in err

@@ -24,6 +24,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from mmsynth.bench.lines import read_lines
 from mmsynth.corpus import iter_records
 from mmsynth.errors import UserError
 from mmsynth.generator import answer_text, question_prompt
@@ -144,8 +145,12 @@ def iter_sources(data: str | Path) -> Iterator[Source]:
         answers_path = root / "answers.jsonl"
         if not answers_path.is_file():
             raise UserError(f"{root}: a benchmark folder needs answers.jsonl to be trained on")
-        answers = {a["id"]: a["answer"] for _, a in read_jsonl(answers_path, root=root)}
-        for line, q in read_jsonl(root / "questions.jsonl", root=root):
+        answers = {}
+        for line, a in read_jsonl(answers_path, expect=dict, root=root):
+            if not isinstance(a.get("id"), str) or "answer" not in a:
+                raise UserError(f"{answers_path}:{line}: not an answer line (needs an id string and an answer)")
+            answers[a["id"]] = a["answer"]
+        for line, q in read_lines(root):
             if q.get("id") not in answers:
                 raise UserError(f"{root}/questions.jsonl:{line}: no answer for {q.get('id')!r} in answers.jsonl")
             yield Source(q["id"], root, list(q.get("images", [])), bench_turns(q, answers[q["id"]]),

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from mmsynth.bench.build import IF_DIALOGUES
+from mmsynth.bench.lines import read_lines
 from mmsynth.errors import UserError
 from mmsynth.images import image_problems
-from mmsynth.io import atomic_write_jsonl, dumps_line, read_jsonl
+from mmsynth.io import atomic_write_jsonl, dumps_line
 from mmsynth.record import IMAGE_TOKEN
 from mmsynth.train.data import Collator, Encoder, Example, bench_turns, is_benchmark
 
@@ -81,8 +82,8 @@ def predict(run: str | Path, bench: str | Path, out: str | Path, batch_size: int
     bench, out = Path(bench), Path(out)
     if not is_benchmark(bench):
         raise UserError(f"{bench}: not a benchmark folder (no questions.jsonl); build one with `mmsynth bench build`")
-    questions = [q for _, q in read_jsonl(bench / "questions.jsonl", root=bench)]
-    dialogues = [d for _, d in read_jsonl(bench / IF_DIALOGUES, root=bench)] if (bench / IF_DIALOGUES).is_file() else []
+    questions = [q for _, q in read_lines(bench)]
+    dialogues = [d for _, d in read_lines(bench, IF_DIALOGUES)] if (bench / IF_DIALOGUES).is_file() else []
     items = [(q["id"], q.get("images", [])) for q in questions] + [(d["id"], d.get("images", [])) for d in dialogues]
     bad = [(i, p, e) for i, paths in items for p, e in image_problems(bench, paths)]
     if bad:

@@ -17,6 +17,7 @@ from mmsynth.corpus import load_records
 from mmsynth.curate import CurateConfig, CurateRun
 from mmsynth.generator import answer_text
 from mmsynth.validate import validate_corpus
+from test_evolve import wrong_answer
 
 GENERATORS = ["puzzle.maze", "dashboard.gauge", "chart.bar", "graph.directed"]
 
@@ -132,7 +133,7 @@ def test_bad_records_are_counted_and_unverified_ones_dropped(corpus, tmp_path):
     shutil.copytree(corpus, src)
     shard = sorted((src / "data").glob("*.jsonl"))[0]
     recs = [json.loads(x) for x in shard.read_text().splitlines()]
-    recs[1]["qa"][0]["answer"] = "wrong" if recs[1]["qa"][0]["answer_type"] != "number" else -1
+    recs[1]["qa"][0]["answer"] = wrong_answer(recs[1]["qa"][0])   # unverified, not invalid
     shard.write_text("{oops\n" + "".join(json.dumps(r) + "\n" for r in recs))
     c = curate(src, tmp_path / "o", balance=None)["counts"]
     assert (c["dropped.corrupt"], c["dropped.unverified"], c["records_out"]) == (1, 1, 79)

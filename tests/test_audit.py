@@ -14,7 +14,7 @@ def test_grammar_rules_catch_the_issue_examples_and_spare_fluent_text():
                 "There is 1 bottles left.", "Which {label} is it?"):
         assert problems(bad), bad
     for good in ("Does Lemonade have more orders than Green Tea?", "Is it an F or a B?", "Which one comes first?",
-                 "How many routes connect A and Z?", "Looking at Jan and Mar, which is higher?",
+                 "How many routes connect A and Z?", "Which is closer to E: A or V?", "Looking at Jan and Mar, which is higher?",
                  "In Image 1 lacks nothing.", "It is an hour away, a university town."):
         assert not problems(good), good
 

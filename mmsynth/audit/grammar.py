@@ -9,7 +9,7 @@ import inflect
 
 _INFLECT = inflect.engine()
 # "a"/"an" in a sentence, or "A"/"An" opening one (elsewhere "A" is a name: "from A to B")
-_ARTICLE = re.compile(r"(?:(?<=^)|(?<=[.?!:] ))(An?) ([A-Za-z][\w-]*)|\b(an?) ([A-Za-z][\w-]*)")
+_ARTICLE = re.compile(r"(?:(?<=^)|(?<=[.?!] ))(An?) ([A-Za-z][\w-]*)|\b(an?) ([A-Za-z][\w-]*)")
 # a count of one before a noun; not "which one comes", "Image 1 lacks"
 _ONE = re.compile(r"(?<![\d.,])(?<!which )(?<!Which )(?<!the )(?<!each )(?<!this )(?<!that )(?<!any )"
                   r"(?<![A-Z][a-z] )(?<![A-Z][a-z][a-z] )(?<![A-Z][a-z]{3} )(?<![A-Z][a-z]{4} )"

@@ -49,8 +49,8 @@ def variants(im: Image.Image) -> dict[str, Image.Image]:
 
 
 def test_near_duplicate_images_precision_and_recall_on_a_labelled_set(corpus):
-    """Every copy of an image is matched to it, and no two distinct images of one generator
-    are matched to each other (precision and recall >= 0.95, as the issue asks; 1.0 here)."""
+    """Copies of an image are matched to it, and distinct images of one generator are not
+    matched to each other (precision and recall >= 0.95, as the issue asks)."""
     records = load_records(corpus)
     index = NearImageIndex()
     by_gen: dict[str, list[str]] = {}
@@ -70,7 +70,7 @@ def test_near_duplicate_images_precision_and_recall_on_a_labelled_set(corpus):
         hits = [index.labels[i] for _, i in index.within(phash(corpus / rec["images"][0]))]
         fp += sum(h != rec["id"] for h in hits)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
-    assert tp >= 3 * len(records[::4])
+    assert tp + fn == 3 * len(records[::4])
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)
 
 

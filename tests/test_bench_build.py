@@ -98,7 +98,7 @@ def make_corpus(root: Path, seed: int, indexes: range, fmt: str = "png") -> None
         assert validate_record(rec) == []
         writer.add(rec)
     writer.flush()
-    write_manifest(root, {"status": "done"})
+    write_manifest(root, {"status": "done", "config": {"seed": seed}})
 
 
 def read_lines(path: Path) -> list[dict]:
@@ -255,7 +255,7 @@ def test_build_refuses_to_overwrite_and_reports_impossible_requests(tmp_path):
 def test_a_family_with_one_possible_answer_stops_at_one_and_its_quota_moves_on(tmp_path):
     meta = build(BuildConfig(out=tmp_path / "b", n=10, seed=0, patterns=["benchtest.const"],
                              patience=30))
-    assert meta["quotas"]["puzzle/const.always_yes"] == {"target": 1, "filled": 1}
+    assert meta["quotas"]["puzzle/const.always_yes"] == {"planned": 5, "target": 1, "filled": 1}
     assert meta["quotas"]["puzzle/const.count"]["filled"] == 9 and meta["counts"]["shortfall"] == 0
 
 
@@ -277,3 +277,32 @@ def test_cli_build_then_score_end_to_end(tmp_path, capsys):
                                                                   "scores.png"}
     assert main(["bench", "build", "-g", FIXTURE, "--from", str(bench), "-n", "1", "-o", str(tmp_path / "x")]) == 2
     assert "not both or neither" in capsys.readouterr().err
+
+
+def test_families_starved_by_exclude_warn_and_fail_with_strict(tmp_path, capsys):
+    """The README trap: a benchmark drawn with the training corpus's seed gets every
+    sample of some families excluded; it must say so, and --strict must refuse."""
+    make_corpus(tmp_path / "train", seed=5, indexes=range(40))
+    args = ["bench", "build", "-g", FIXTURE, "-g", "benchtest.const", "-n", "10", "--seed", "5",
+            "--exclude", str(tmp_path / "train"), "--patience", "20"]
+    assert main(args + ["-o", str(tmp_path / "b")]) == 0
+    err = capsys.readouterr().err
+    assert "5 families lost most of their quota to --exclude" in err and "dots.count 0/1" in err
+    assert "generated with the same --seed 5" in err
+    meta = json.loads((tmp_path / "b/bench.json").read_text())
+    assert {c["family"] for c in meta["collapsed"]} == {"dots.count", "dots.colour", "dots.is_red", "dots.order",
+                                                        "dots.box"}
+    assert main(args + ["-o", str(tmp_path / "s"), "--strict"]) == 2
+    assert "lost most of their quota" in capsys.readouterr().err
+    assert not (tmp_path / "s/bench.json").exists() and not (tmp_path / "s/images").exists()
+    other_seed = [a if a != "5" else "6" for a in args]
+    assert main(other_seed + ["-o", str(tmp_path / "ok"), "--strict"]) == 0  # another seed is fine
+
+
+def test_build_help_documents_the_seed_and_its_default_differs_from_generate(capsys):
+    from mmsynth.bench import DEFAULT_SEED
+    with pytest.raises(SystemExit):
+        main(["bench", "build", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--seed SEED run seed of the generators" in out and f"default {DEFAULT_SEED}, not generate's 0" in out
+    assert DEFAULT_SEED != 0 and BuildConfig(out=Path("x"), n=1).seed == DEFAULT_SEED

@@ -20,3 +20,6 @@ The benchmark folder (binding: ``mmsynth predict`` reads it)::
 Predictions are JSONL lines ``{"id": ..., "prediction": "free text"}``
 (see :mod:`mmsynth.bench.predictions`).
 """
+from __future__ import annotations
+
+DEFAULT_SEED = 104729  # bench build's default seed; not generate's 0, so a benchmark built with defaults draws other samples

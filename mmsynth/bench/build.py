@@ -23,6 +23,8 @@ The same arguments give byte-identical files.
 from __future__ import annotations
 
 import io
+import json
+import shutil
 from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ from pathlib import Path
 from PIL import Image
 from tqdm import tqdm
 
-from mmsynth.bench import ifeval
+from mmsynth.bench import DEFAULT_SEED, ifeval
 from mmsynth.bench.balance import Balancer
 from mmsynth.bench.hashing import ExcludedContent, question_hash, sha256
 from mmsynth.bench.quotas import Quotas, Stratum
@@ -44,6 +46,7 @@ from mmsynth.rand import rng_for
 from mmsynth.record import OPTION_LETTERS, is_long_answer, option_key
 
 FORMAT = "mmsynth-bench/1"
+COLLAPSE = 0.5  # a family that fills less than this share of its planned quota has collapsed
 QUESTIONS, ANSWERS, META = "questions.jsonl", "answers.jsonl", "bench.json"
 IF_DIALOGUES, IF_ANSWERS = "if_dialogues.jsonl", "if_answers.jsonl"
 
@@ -53,7 +56,7 @@ class BuildConfig:
     """The options of ``bench build`` (see the command's --help)."""
     out: Path
     n: int
-    seed: int = 0
+    seed: int = DEFAULT_SEED
     patterns: list[str] = field(default_factory=list)
     source_corpus: Path | None = None
     exclude: list[Path] = field(default_factory=list)
@@ -63,6 +66,7 @@ class BuildConfig:
     if_dialogues: int = 0
     if_max_instructions: int = 3
     workers: int = 1
+    strict: bool = False
 
     def as_json(self) -> dict:
         return {"n": self.n, "seed": self.seed, "generators": self.patterns,
@@ -93,6 +97,8 @@ class BuildState:
     questions: list[dict] = field(default_factory=list)
     answers: list[dict] = field(default_factory=list)
     samples: list[Accepted] = field(default_factory=list)
+    excluded_by_family: Counter = field(default_factory=Counter)
+    offered_by_family: Counter = field(default_factory=Counter)
 
 
 def _image_name(cand: Candidate, k: int) -> str:
@@ -106,6 +112,10 @@ def offer(cand: Candidate, state: BuildState, out: Path, per_image: int) -> int:
     hashes = [sha256(b) for b in cand.blobs]
     viable: set[Stratum] = set()
     questions = cand.qa
+    families = {(cand.task, qa["family"]) for qa in cand.qa}
+    state.offered_by_family.update(families)
+    if any(h in state.excluded.images for h in hashes) or cand.spec_hash in state.excluded.specs:
+        state.excluded_by_family.update(families)
     if any(h in state.excluded.images for h in hashes):
         state.counts["samples_excluded"] += 1
         questions = []
@@ -202,6 +212,42 @@ def _letter_counts(answers: list[dict]) -> dict[str, int]:
     return dict(sorted(c.items()))
 
 
+def collapsed_families(state: BuildState) -> list[dict]:
+    """Families that filled less than half their planned quota while most of the samples
+    offered for them were in an excluded corpus (typically: the benchmark drew the same
+    seed as the training corpus it excludes)."""
+    out = []
+    for key, planned in sorted(state.quotas.planned.items()):
+        filled, excluded, offered = state.quotas.filled[key], state.excluded_by_family[key], state.offered_by_family[key]
+        if planned and filled < COLLAPSE * planned and excluded and 2 * excluded >= offered:
+            out.append({"family": key[1], "task": key[0], "planned": planned, "filled": filled,
+                        "samples_excluded": excluded, "samples_offered": offered})
+    return out
+
+
+def same_seed_corpora(cfg: BuildConfig) -> list[str]:
+    """Excluded corpora generated with the benchmark's seed: their samples are the ones the
+    benchmark would draw, so most of them get excluded."""
+    out = []
+    for root in cfg.exclude:
+        try:
+            manifest = json.loads((Path(root) / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if cfg.patterns and (manifest.get("config") or {}).get("seed") == cfg.seed:
+            out.append(str(root))
+    return out
+
+
+def collapse_message(collapsed: list[dict], cfg: BuildConfig) -> str:
+    names = ", ".join(f"{c['family']} {c['filled']}/{c['planned']}" for c in collapsed[:6])
+    more = f" and {len(collapsed) - 6} more" if len(collapsed) > 6 else ""
+    same = same_seed_corpora(cfg)
+    why = f"; {', '.join(same)} was generated with the same --seed {cfg.seed}" if same else ""
+    return (f"{len(collapsed)} famil{'y' if len(collapsed) == 1 else 'ies'} lost most of their quota to --exclude "
+            f"({names}{more}){why}: build with another --seed")
+
+
 def build(cfg: BuildConfig) -> dict:
     """Build the benchmark of ``cfg`` into ``cfg.out``; return the contents of ``bench.json``."""
     if cfg.n < 1:
@@ -216,6 +262,7 @@ def build(cfg: BuildConfig) -> dict:
         cfg.out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UserError(f"{cfg.out}: cannot create the benchmark folder ({e.strerror})") from None
+    fresh_images = not (cfg.out / "images").exists()
     excluded = ExcludedContent()
     for root in cfg.exclude:
         excluded.add_corpus(root)
@@ -230,6 +277,11 @@ def build(cfg: BuildConfig) -> dict:
                 break
     if not state.questions:
         raise UserError("no question could be accepted (everything excluded, or no generator yields)")
+    collapsed = collapsed_families(state)
+    if collapsed and cfg.strict:
+        if fresh_images:
+            shutil.rmtree(cfg.out / "images", ignore_errors=True)
+        raise UserError(collapse_message(collapsed, cfg) + " (--strict: no benchmark written)")
     dialogues, if_answers = _if_track(state, cfg) if cfg.if_dialogues else ([], [])
     meta = {"format": FORMAT, "config": cfg.as_json(), "versions": package_versions(),
             "counts": {"questions": len(state.questions), "images": len(state.seen_images),
@@ -238,7 +290,8 @@ def build(cfg: BuildConfig) -> dict:
                        "if_turns": len(if_answers)},
             "skipped_generators": source.skipped, "first_errors": source.first_error, "quotas": state.quotas.figures(),
             "balance": state.balancer.figures(), "correct_letters": _letter_counts(state.answers),
-            "exclude": excluded.corpora}
+            "exclude": excluded.corpora, "collapsed": collapsed,
+            "warnings": [collapse_message(collapsed, cfg)] if collapsed else []}
     if dialogues:
         atomic_write_jsonl(cfg.out / IF_DIALOGUES, dialogues)
         atomic_write_jsonl(cfg.out / IF_ANSWERS, if_answers)

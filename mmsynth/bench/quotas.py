@@ -24,6 +24,7 @@ class Quotas:
             fams = sorted(f for t, f in strata if t == task)
             for j, fam in enumerate(fams):
                 self.target[(task, fam)] = share // len(fams) + (j < share % len(fams))
+        self.planned = dict(self.target)  # before closed strata hand their deficits on
         self.patience = patience
         self.filled: Counter = Counter()
         self.idle: Counter = Counter()
@@ -63,5 +64,6 @@ class Quotas:
             self.target[heirs[i % len(heirs)]] += 1
 
     def figures(self) -> dict[str, dict]:
-        return {f"{t}/{f}": {"target": self.target[(t, f)], "filled": self.filled[(t, f)]}
+        return {f"{t}/{f}": {"planned": self.planned[(t, f)], "target": self.target[(t, f)],
+                             "filled": self.filled[(t, f)]}
                 for t, f in sorted(self.target)}

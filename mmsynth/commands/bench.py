@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from mmsynth.bench import DEFAULT_SEED
+
 NAME = "bench"
 HELP = "build a balanced held-out benchmark (build) or score a model's predictions on one (score)"
 EXAMPLE = ("mmsynth bench build -g 'chart.*' -n 1000 -o bench/ --seed 7 --exclude corpus/ && "
@@ -25,7 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="draw the questions from an existing corpus instead of generators")
     b.add_argument("-n", type=int, required=True, help="number of questions")
     b.add_argument("-o", "--out", type=Path, required=True, help="benchmark folder to create")
-    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"run seed of the generators: sample i of generator G is the one `generate --seed S` makes "
+                        f"as sample i (default {DEFAULT_SEED}, not generate's 0, so a benchmark never draws a "
+                        f"training corpus's samples by accident; the same seed gives the same benchmark)")
     b.add_argument("--exclude", type=Path, action="append", default=[], metavar="CORPUS",
                    help="training corpus the benchmark must share no image or question with (repeatable)")
     b.add_argument("--max-ratio", type=float, default=1.5,
@@ -39,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="also build the instruction-following track with this many dialogues (default 50)")
     b.add_argument("--if-max-instructions", type=int, default=3,
                    help="instructions per dialogue at most (default 3)")
+    b.add_argument("--strict", action="store_true",
+                   help="fail (exit 1, no benchmark written) when a family loses most of its quota to --exclude, "
+                        "instead of warning")
     s = sub.add_parser("score", help="score a predictions file on a benchmark",
                        description="Score free-form predictions ({'id', 'prediction'} JSONL) on a benchmark.",
                        epilog="example:\n  mmsynth bench score bench/ preds.jsonl --baseline --json",
@@ -63,9 +71,11 @@ def _build(args: argparse.Namespace) -> int:
     cfg = BuildConfig(out=args.out, n=args.n, seed=args.seed, patterns=args.patterns, source_corpus=args.source,
                       exclude=args.exclude, max_ratio=args.max_ratio, per_image=args.per_image,
                       patience=args.patience, if_dialogues=args.if_track,
-                      if_max_instructions=args.if_max_instructions, workers=args.workers)
+                      if_max_instructions=args.if_max_instructions, workers=args.workers, strict=args.strict)
     meta = build(cfg)
     print(build_report(meta))
+    for warning in meta["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"wrote {args.out}/questions.jsonl, answers.jsonl, bench.json and images/")
     return 0
 

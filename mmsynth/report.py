@@ -17,7 +17,7 @@ from mmsynth.generator import answer_text
 from mmsynth.images import BadImage, corpus_image
 from mmsynth.io import atomic_write_text
 from mmsynth.plots import png_bytes, pyplot
-from mmsynth.record import option_key
+from mmsynth.record import format_answer, option_key
 
 
 def _bar_png(counts: dict[str, float], title: str, xlabel: str) -> str:
@@ -47,6 +47,23 @@ def corpus_stats(root: Path) -> dict:
     top_share = {f: c.most_common(1)[0][1] / sum(c.values()) for f, c in answers.items()}
     return {"per_generator": per_gen, "skills": skills, "answer_types": types, "top_share": top_share,
             "answers": answers, "examples": examples}
+
+
+def _answer_html(qa: dict) -> str:
+    """The answer as shown: the letter with its option text for multiple choice ("B. Toys")."""
+    text = answer_text(qa)
+    return f"{text}. {format_answer(qa['answer'], qa['answer_type'])}" if qa.get("options") and not qa.get("response") \
+        else text
+
+
+def _options_html(qa: dict) -> str:
+    """A multiple-choice question's options, lettered, the right one marked."""
+    if not qa.get("options"):
+        return ""
+    right = [option_key(o) for o in qa["options"]].index(option_key(qa["answer"]))
+    items = "".join(f'<li{" class=right" if i == right else ""}>{html.escape(format_answer(o, qa["answer_type"]))}</li>'
+                    for i, o in enumerate(qa["options"]))
+    return f'<ol type="A" class="options">{items}</ol>'
 
 
 REPORT_TITLE = "<title>mmsynth report</title>"   # also how an earlier report is recognised
@@ -85,13 +102,14 @@ def write_report(root: str | Path, out: str | Path | None = None) -> Path:
     parts.append("<h2>Gallery</h2>")
     for gen, recs in sorted(st["examples"].items()):
         for rec in recs:
-            qa_html = "".join(f"<li>{html.escape(q['question'])} <b>{html.escape(answer_text(q))}</b>"
+            qa_html = "".join(f"<li>{html.escape(q['question'])}{_options_html(q)} <b>{html.escape(_answer_html(q))}</b>"
                               + (f"<br><small>{html.escape(q['rationale'])}</small>" if q.get("rationale") else "")
                               + "</li>" for q in rec["qa"])
             parts.append(f'<div class="card">{_gallery_image(root, out, rec)}<div><b>{html.escape(rec["id"])}'
                          f"</b><ul>{qa_html}</ul></div></div>")
     style = ("body{font-family:sans-serif;max-width:1100px;margin:auto}img{max-width:100%}"
-             ".card{display:flex;gap:1em;border-top:1px solid #ddd;padding:.5em}.card img{width:320px}")
+             ".card{display:flex;gap:1em;border-top:1px solid #ddd;padding:.5em}.card img{width:320px}"
+             ".options{margin:.2em 0}.options li.right{font-weight:bold;color:#1a7f37}")
     atomic_write_text(out, f"<!doctype html><meta charset=utf-8>{REPORT_TITLE}<style>{style}</style>"
                       + "\n".join(parts))
     return out

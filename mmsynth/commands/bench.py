@@ -9,7 +9,8 @@ from pathlib import Path
 from mmsynth.bench import DEFAULT_SEED
 
 NAME = "bench"
-HELP = "build a balanced held-out benchmark (build) or score a model's predictions on one (score)"
+HELP = ("build a balanced held-out benchmark (build), score a model's predictions on one (score), "
+        "or export it for lmms-eval / VLMEvalKit (export)")
 EXAMPLE = ("mmsynth bench build -g 'chart.*' -n 1000 -o bench/ --seed 7 --exclude corpus/ && "
            "mmsynth bench score bench/ preds.jsonl --baseline")
 
@@ -60,6 +61,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     s.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and the random baseline")
     s.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     s.add_argument("--strict", action="store_true", help="exit 1 when the predictions file has problems")
+    e = sub.add_parser("export", help="write a benchmark for an evaluation harness (lmms-eval, VLMEvalKit)",
+                       description="Write a benchmark as an lmms-eval task (YAML, utils.py scoring with mmsynth's "
+                                   "scorer, a JSON dataset) or as a VLMEvalKit custom-dataset TSV.",
+                       epilog="examples:\n  mmsynth bench export bench/ --format lmms-eval -o tasks/\n"
+                              "  lmms-eval --model ... --include_path tasks/ --tasks mmsynth_bench\n"
+                              "  mmsynth bench export bench/ --format vlmevalkit -o vlm/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("bench", type=Path, help="benchmark folder")
+    e.add_argument("--format", required=True, choices=["lmms-eval", "vlmevalkit"], help="the harness")
+    e.add_argument("-o", "--out", type=Path, required=True, help="folder to write the task into")
+    e.add_argument("--task", help="task name (default mmsynth_<benchmark folder name>)")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -105,10 +117,20 @@ def _score(args: argparse.Namespace) -> int:
     return 1 if args.strict and summary["problems"] else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from mmsynth.bench.export import export_bench
+    written = export_bench(args.bench, args.format, args.out, args.task)
+    print(f"wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from mmsynth.errors import UserError
     if args.action == "build":
         return _build(args)
     if args.action == "score":
         return _score(args)
-    raise UserError("choose an action: mmsynth bench build ... or mmsynth bench score BENCH PREDICTIONS")
+    if args.action == "export":
+        return _export(args)
+    raise UserError("choose an action: mmsynth bench build ..., mmsynth bench score BENCH PREDICTIONS "
+                    "or mmsynth bench export BENCH --format F -o DIR")

@@ -183,20 +183,24 @@ def parse_completion(raw: bytes) -> str:
     return content
 
 
-def add_llm_arguments(p: argparse.ArgumentParser) -> None:
-    """The flags that name an OpenAI-compatible server, for the commands that can use one."""
-    p.add_argument("--llm", metavar="BASE_URL", help="OpenAI-compatible server, e.g. http://localhost:8000")
+def add_llm_arguments(p: argparse.ArgumentParser, flag: str = "--llm",
+                      what: str = "OpenAI-compatible server") -> None:
+    """The flags that name an OpenAI-compatible server, for the commands that can use one
+    (``flag`` names the server's flag; its value lands in ``args.llm`` whatever its name)."""
+    p.add_argument(flag, dest="llm", metavar="BASE_URL", help=f"{what}, e.g. http://localhost:8000")
     p.add_argument("--model", help="model name on the --llm server")
     p.add_argument("--concurrency", type=int, default=4, help="LLM requests in flight (4)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per LLM request (120)")
     p.add_argument("--retries", type=int, default=3, help="retries of a failed LLM request (3)")
 
 
-def client_from_args(args: argparse.Namespace, cache_dir: str | Path) -> ChatClient | None:
-    """The client the ``add_llm_arguments`` flags ask for (None without --llm), caching in ``cache_dir``."""
+def client_from_args(args: argparse.Namespace, cache_dir: str | Path, flag: str = "--llm",
+                     **params: Any) -> ChatClient | None:
+    """The client the ``add_llm_arguments`` flags ask for (None without the server flag),
+    caching in ``cache_dir``; ``params`` set the request (temperature, max_tokens)."""
     if not (args.llm or args.model):
         return None
     if not (args.llm and args.model):
-        raise UserError("--llm and --model go together")
+        raise UserError(f"{flag} and --model go together")
     return ChatClient(args.llm, args.model, timeout=args.timeout, retries=args.retries,
-                      concurrency=args.concurrency, cache_dir=cache_dir)
+                      concurrency=args.concurrency, cache_dir=cache_dir, **params)

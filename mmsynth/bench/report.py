@@ -59,6 +59,12 @@ def table(summary: dict) -> str:
         lines.append(f"answered {summary['answered']}/{summary['n']}; missing predictions count as wrong: "
                      f"{len(missing)}" + (f" ({', '.join(missing[:MAX_LISTED])}"
                                           f"{', ...' if len(missing) > MAX_LISTED else ''})" if missing else ""))
+    if "judge" in summary:
+        j = summary["judge"]
+        lines.append(f"LLM judge {j['model']}: asked about {j['asked']} undecided answers, judged {j['judged']} "
+                     f"(failed {j['failed']}, unparsed {j['unparsed']}); agrees with the rules on "
+                     f"{_pct(j['agreement'])}%; accuracy there: rules {_pct(j['rule_accuracy'])}, judge "
+                     f"{_pct(j['judge_accuracy'])}; overall with the judge's verdicts {_pct(j['overall_with_judge'])}")
     if "if_track" in summary:
         t = summary["if_track"]
         lines.append(f"instruction following: {t['turns']} turns, PIF {_pct(t['pif'])} "

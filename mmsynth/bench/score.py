@@ -11,6 +11,9 @@ With ``baselines`` the answer-prior floors are scored the same way:
   choice, the option that is most often the answer in the family);
 * ``random``: a uniformly random option (yes/no counts as two options), else an answer
   drawn from the family's other questions, seeded.
+
+With an LLM judge (:mod:`mmsynth.bench.judge`) the questions the rules cannot decide are
+also judged by a model; the rule scores stay the headline, the judge's figures sit beside.
 """
 from __future__ import annotations
 
@@ -25,9 +28,11 @@ import numpy as np
 from mmsynth.bench import ifeval, metrics
 from mmsynth.bench.balance import answer_key
 from mmsynth.bench.build import ANSWERS, IF_ANSWERS, META
+from mmsynth.bench.judge import judge
 from mmsynth.bench.predictions import Predictions, read_predictions
 from mmsynth.errors import UserError
 from mmsynth.io import read_json, read_jsonl
+from mmsynth.llm import ChatClient
 from mmsynth.record import ANSWER_TYPES, OPTION_LETTERS, qa_errors
 
 GROUPS = ("task", "family", "skill", "answer_type")
@@ -47,6 +52,7 @@ class Item:
     extracted: Any
     missing: bool
     cluster: str
+    judge: bool | None = None  # the LLM judge's verdict, where it was asked (``--judge``)
 
 
 def load_answers(bench: str | Path, name: str = ANSWERS, required: bool = True) -> list[dict]:
@@ -199,8 +205,9 @@ def _if_turns(if_answers: list[dict], responses: dict[str, list[str]]) -> list[t
 
 
 def score_bench(bench: str | Path, predictions: str | Path, baselines: bool = False, seed: int = 0,
-                n_boot: int = 1000) -> tuple[dict, list[Item]]:
-    """The summary (JSON-ready) and per-question items of a predictions file on a benchmark."""
+                n_boot: int = 1000, judge_client: ChatClient | None = None) -> tuple[dict, list[Item]]:
+    """The summary (JSON-ready) and per-question items of a predictions file on a benchmark;
+    with ``judge_client``, the LLM judge's verdicts on the undecided questions beside the rules'."""
     answers = load_answers(bench)
     if_answers = load_answers(bench, IF_ANSWERS, required=False)
     q_ids, if_ids = {a["id"] for a in answers}, {a["id"] for a in if_answers}
@@ -217,6 +224,8 @@ def score_bench(bench: str | Path, predictions: str | Path, baselines: bool = Fa
         summary.update(summarize(items, seed, n_boot))
         summary["answered"] = sum(not i.missing for i in items)
         summary["missing"] = [i.id for i in items if i.missing]
+        if judge_client is not None:
+            summary["judge"] = judge(answers, items, preds.responses, judge_client)
         if baselines:
             summary["baselines"] = {name: summarize(score_items(answers, resp), seed, n_boot)
                                     for name, resp in baseline_predictions(answers, seed).items()}

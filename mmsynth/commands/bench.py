@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from mmsynth.bench import DEFAULT_SEED
+from mmsynth.llm import add_llm_arguments
 
 NAME = "bench"
 HELP = ("build a balanced held-out benchmark (build), score a model's predictions on one (score), "
@@ -50,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "instead of warning")
     s = sub.add_parser("score", help="score a predictions file on a benchmark",
                        description="Score free-form predictions ({'id', 'prediction'} JSONL) on a benchmark.",
-                       epilog="example:\n  mmsynth bench score bench/ preds.jsonl --baseline --json",
+                       epilog="examples:\n  mmsynth bench score bench/ preds.jsonl --baseline --json\n"
+                              "  mmsynth bench score bench/ preds.jsonl --judge http://localhost:8000 --model Qwen2.5-7B-Instruct",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("bench", type=Path, help="benchmark folder")
     s.add_argument("predictions", type=Path, help="JSONL lines {\"id\": ..., \"prediction\": \"...\"}")
@@ -61,6 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     s.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and the random baseline")
     s.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     s.add_argument("--strict", action="store_true", help="exit 1 when the predictions file has problems")
+    add_llm_arguments(s, "--judge", "optional LLM judge for the answers the rules cannot decide (free-form "
+                                    "text, or nothing read): an OpenAI-compatible server")
     e = sub.add_parser("export", help="write a benchmark for an evaluation harness (lmms-eval, VLMEvalKit)",
                        description="Write a benchmark as an lmms-eval task (YAML, utils.py scoring with mmsynth's "
                                    "scorer, a JSON dataset) or as a VLMEvalKit custom-dataset TSV.",
@@ -97,10 +101,12 @@ def _score(args: argparse.Namespace) -> int:
     from mmsynth.bench.score import item_rows, score_bench
     from mmsynth.errors import UserError
     from mmsynth.io import atomic_write_json, atomic_write_jsonl
+    from mmsynth.llm import client_from_args
     if args.bootstrap < 1:
         raise UserError("--bootstrap must be at least 1")
-    summary, items = score_bench(args.bench, args.predictions, args.baseline, args.seed, args.bootstrap)
     out = args.out or args.predictions.with_name(args.predictions.name.removesuffix(".jsonl") + ".score")
+    client = client_from_args(args, out / ".judge_cache", "--judge", temperature=0.0, max_tokens=8)
+    summary, items = score_bench(args.bench, args.predictions, args.baseline, args.seed, args.bootstrap, client)
     try:
         atomic_write_json(out / "summary.json", summary)
         if items:

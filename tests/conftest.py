@@ -1,6 +1,8 @@
 """Shared fixtures: a small real corpus made once per session by the real pipeline."""
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,17 @@ def pytest_terminal_summary(terminalreporter) -> None:
         if "fuzz_cases" in props:
             terminalreporter.write_line(f"fuzz: {props['fuzz_cases']} hostile cases, "
                                         f"{props['fuzz_command_runs']} command runs")
+
+
+@pytest.fixture(scope="session")
+def small_bench(small_corpus, tmp_path_factory) -> Path:
+    """A 16-question benchmark drawn from ``small_corpus`` by `mmsynth bench build --from`."""
+    from mmsynth.bench.build import BuildConfig, build
+    out = tmp_path_factory.mktemp("bench") / "b"
+    build(BuildConfig(out=out, n=16, source_corpus=small_corpus, per_image=3))
+    return out
+
+
+def read_lines(path: Path) -> list[dict]:
+    """The objects of a JSONL file."""
+    return [json.loads(line) for line in path.read_text().splitlines()]

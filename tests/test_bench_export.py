@@ -10,33 +10,23 @@ import pandas as pd
 import pytest
 
 from mmsynth.bench import metrics
-from mmsynth.bench.build import BuildConfig, build
 from mmsynth.cli import main
 from mmsynth.generator import answer_text
 from mmsynth.record import OPTION_LETTERS
 
-
-@pytest.fixture(scope="module")
-def bench(small_corpus, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bench") / "b"
-    build(BuildConfig(out=out, n=12, source_corpus=small_corpus, per_image=3))
-    return out
+from conftest import read_lines
 
 
-def lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def test_lmms_eval_loads_the_task_and_scores_with_mmsynths_scorer(bench, tmp_path, monkeypatch):
+def test_lmms_eval_loads_the_task_and_scores_with_mmsynths_scorer(small_bench, tmp_path, monkeypatch):
     tasks = pytest.importorskip("lmms_eval.tasks")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     out = tmp_path / "lmms"
-    assert main(["bench", "export", str(bench), "--format", "lmms-eval", "-o", str(out), "--task", "synth"]) == 0
+    assert main(["bench", "export", str(small_bench), "--format", "lmms-eval", "-o", str(out), "--task", "synth"]) == 0
     assert {p.name for p in out.iterdir()} == {"synth.yaml", "synth.jsonl", "utils.py"}
     manager = tasks.TaskManager(include_path=str(out), include_defaults=False)
     task = tasks.get_task_dict(["synth"], manager)["synth"]
     docs = list(task.test_docs())
-    questions, answers = lines(bench / "questions.jsonl"), {a["id"]: a for a in lines(bench / "answers.jsonl")}
+    questions, answers = read_lines(small_bench / "questions.jsonl"), {a["id"]: a for a in read_lines(small_bench / "answers.jsonl")}
     assert [d["id"] for d in docs] == [q["id"] for q in questions]
     for doc, q in zip(docs, questions):
         gold = answers[q["id"]]
@@ -48,22 +38,22 @@ def test_lmms_eval_loads_the_task_and_scores_with_mmsynths_scorer(bench, tmp_pat
         assert right == {"mmsynth_score": 1.0, "mmsynth_accuracy": 1.0}
         for said in ("I cannot tell.", "It is either 1 or 2."):
             got = task.process_results(doc, [said])
-            assert got["mmsynth_score"] == metrics.score(gold, said).score  # the same scorer as `bench score`
+            assert got["mmsynth_score"] == metrics.score(gold, said).score  # the same scorer as `small_bench score`
     assert any(task.process_results(d, ["I cannot tell."])["mmsynth_accuracy"] == 0 for d in docs)
 
 
-def test_vlmevalkit_tsv_has_the_documented_columns(bench, tmp_path):
+def test_vlmevalkit_tsv_has_the_documented_columns(small_bench, tmp_path):
     out = tmp_path / "vlm"
-    assert main(["bench", "export", str(bench), "--format", "vlmevalkit", "-o", str(out)]) == 0
-    table = pd.read_csv(out / f"mmsynth_{bench.name}.tsv", sep="\t")  # how VLMEvalKit loads a custom TSV
+    assert main(["bench", "export", str(small_bench), "--format", "vlmevalkit", "-o", str(out)]) == 0
+    table = pd.read_csv(out / f"mmsynth_{small_bench.name}.tsv", sep="\t")  # how VLMEvalKit loads a custom TSV
     assert list(table.columns[:7]) == ["index", "image", "question", "A", "B", "C", "D"]
     assert {"answer", "category"} <= set(table.columns)
-    questions, answers = lines(bench / "questions.jsonl"), {a["id"]: a for a in lines(bench / "answers.jsonl")}
+    questions, answers = read_lines(small_bench / "questions.jsonl"), {a["id"]: a for a in read_lines(small_bench / "answers.jsonl")}
     assert len(table) == len(questions) and list(table["index"]) == list(range(len(questions)))
     n_mc = 0
     for (_, row), q in zip(table.iterrows(), questions):
         gold = answers[q["id"]]
-        assert base64.b64decode(row["image"]) == (bench / q["images"][0]).read_bytes()
+        assert base64.b64decode(row["image"]) == (small_bench / q["images"][0]).read_bytes()
         assert row["category"] == q["family"] and "Options:" not in row["question"]
         if gold.get("options"):
             n_mc += 1

@@ -9,22 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from mmsynth.bench.build import BuildConfig, build
 from mmsynth.bench.judge import verdict
 from mmsynth.cli import main
 from mmsynth.generator import answer_text
+from conftest import read_lines
 from test_llm import FakeLLM
-
-
-@pytest.fixture(scope="module")
-def bench(small_corpus, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bench") / "b"
-    build(BuildConfig(out=out, n=16, source_corpus=small_corpus, per_image=3))
-    return out
-
-
-def lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def grader(body: dict) -> str:
@@ -35,26 +24,26 @@ def grader(body: dict) -> str:
     return "CORRECT" if gold.lower() in said.lower() else "WRONG."
 
 
-def predictions(bench: Path, path: Path) -> dict[str, str]:
+def predictions(small_bench: Path, path: Path) -> dict[str, str]:
     """Free-form answers the rules read differently from a contains-the-answer judge."""
     preds = {}
-    for k, a in enumerate(lines(bench / "answers.jsonl")):
+    for k, a in enumerate(read_lines(small_bench / "answers.jsonl")):
         gold = answer_text(a)
         preds[a["id"]] = [f"{gold}", f"Maybe {gold}, or maybe not.", "I cannot tell from the image."][k % 3]
     path.write_text("".join(json.dumps({"id": i, "prediction": p}) + "\n" for i, p in preds.items()))
     return preds
 
 
-def test_the_judge_decides_free_form_answers_beside_the_rules(bench, tmp_path, capsys):
+def test_the_judge_decides_free_form_answers_beside_the_rules(small_bench, tmp_path, capsys):
     preds_path = tmp_path / "p.jsonl"
-    preds = predictions(bench, preds_path)
-    answers = {a["id"]: a for a in lines(bench / "answers.jsonl")}
+    preds = predictions(small_bench, preds_path)
+    answers = {a["id"]: a for a in read_lines(small_bench / "answers.jsonl")}
     srv = FakeLLM(reply=grader)
     try:
-        args = ["bench", "score", str(bench), str(preds_path), "--judge", srv.url, "--model", "judge-m", "--json"]
+        args = ["bench", "score", str(small_bench), str(preds_path), "--judge", srv.url, "--model", "judge-m", "--json"]
         assert main(args) == 0
         summary = json.loads(capsys.readouterr().out)
-        items = {i["id"]: i for i in lines(tmp_path / "p.score" / "items.jsonl")}
+        items = {i["id"]: i for i in read_lines(tmp_path / "p.score" / "items.jsonl")}
         asked = [i for i in items.values() if i["answer_type"] in ("text", "list") or i["extracted"] is None]
         j = summary["judge"]
         assert j["asked"] == len(asked) == len(srv.requests) > 0 and j["judged"] == j["asked"]
@@ -79,22 +68,22 @@ def test_the_judge_decides_free_form_answers_beside_the_rules(bench, tmp_path, c
         srv.close()
 
 
-def test_a_down_judge_is_a_one_line_error_and_garbage_is_counted(bench, tmp_path, capsys):
+def test_a_down_judge_is_a_one_line_error_and_garbage_is_counted(small_bench, tmp_path, capsys):
     preds_path = tmp_path / "p.jsonl"
-    predictions(bench, preds_path)
+    predictions(small_bench, preds_path)
     srv = FakeLLM(reply=lambda body: "Hmm, hard to say.")
     try:
-        assert main(["bench", "score", str(bench), str(preds_path), "--judge", srv.url, "--model", "m", "--json"]) == 0
+        assert main(["bench", "score", str(small_bench), str(preds_path), "--judge", srv.url, "--model", "m", "--json"]) == 0
         j = json.loads(capsys.readouterr().out)["judge"]
         assert j["unparsed"] == j["asked"] > 0 and j["judged"] == 0 and j["agreement"] is None
     finally:
         srv.close()
-    args = ["bench", "score", str(bench), str(preds_path), "--judge", srv.url, "--model", "m", "--retries", "0",
+    args = ["bench", "score", str(small_bench), str(preds_path), "--judge", srv.url, "--model", "m", "--retries", "0",
             "--out", str(tmp_path / "down")]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert "unreachable" in err and len(err.splitlines()) == 1
-    assert main(["bench", "score", str(bench), str(preds_path), "--judge", srv.url]) == 2
+    assert main(["bench", "score", str(small_bench), str(preds_path), "--judge", srv.url]) == 2
     assert "--judge and --model go together" in capsys.readouterr().err
 
 

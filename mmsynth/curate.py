@@ -33,26 +33,29 @@ the share of the most common answer before and after.
 """
 from __future__ import annotations
 
+import copy
 import fnmatch
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 from tqdm import tqdm
 
+from mmsynth.backend import Backend, JobBase, run_tasks
 from mmsynth.bench.balance import Balancer, answer_key, distribution_figures
 from mmsynth.bench.hashing import ExcludedContent, question_hash, sha256, source_hash
 from mmsynth.clip import load_embedder
-from mmsynth.corpus import link_image, read_lenient, shard_paths, write_manifest
+from mmsynth.corpus import DATA_DIR, link_image, read_lenient, shard_paths, write_manifest
 from mmsynth.curation import budget, near_images, near_questions, public
 from mmsynth.curation.near_images import NearImageIndex, hamming, phash
 from mmsynth.curation.near_questions import NearQuestionIndex
 from mmsynth.derive import DerivedRun
 from mmsynth.errors import UserError
 from mmsynth.generator import conversation
-from mmsynth.io import atomic_write_bytes, inside, read_jsonl
+from mmsynth.io import atomic_write_bytes, atomic_write_jsonl, inside, read_jsonl
 from mmsynth.plots import png_bytes, pyplot
 from mmsynth.record import SKILLS, validate_record
 from mmsynth.validate import generator_for, record_problem
@@ -183,6 +186,23 @@ def image_hashes(root: Path, rec: dict) -> list[str]:
     return [sha256((root / rel).read_bytes()) for rel in rec["images"]]
 
 
+class Checked(NamedTuple):
+    """What a worker found about one record: why it is dropped (steps 1-2), or its image hashes."""
+    reason: str | None
+    detail: str
+    hashes: list[str]
+    phashes: list[int]
+
+
+@dataclass
+class ShardChecker(JobBase):
+    """The job that checks one input shard of a curate run, on any backend."""
+    run: CurateRun | None = None
+
+    def __call__(self, path: Path, tick: Callable[[int], None]) -> dict[str, Checked]:
+        return self.run.check(path, tick)
+
+
 class CurateRun(DerivedRun):
     """One ``mmsynth curate`` run from a corpus into another corpus folder."""
 
@@ -264,25 +284,65 @@ class CurateRun(DerivedRun):
         write_manifest(self.out, manifest)
         plot_families(manifest["families"], self.out / "curate.png")
 
-    def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
+    def run_shards(self, todo: list[Path], backend: Backend, bar: tqdm) -> Iterator[tuple[Path, dict]]:
+        """The order-free checks (verification, image hashes) run on the backend, a window of
+        shards at a time; what depends on the records kept before (steps 3-10) is decided
+        here, shard after shard, so the output does not depend on the backend."""
+        checker = ShardChecker(self.checker())
+        window = 2 * backend.workers
+        for start in range(0, len(todo), window):
+            part = todo[start:start + window]
+            checked = dict(run_tasks(checker, part, backend, bar))
+            for path in part:
+                records, stats = self.decide(path, checked[path])
+                atomic_write_jsonl(self.out / DATA_DIR / path.name, records)
+                yield path, stats
+
+    def checker(self) -> CurateRun:
+        """A copy without what the kept records built up, to send to workers."""
+        light = copy.copy(self)
+        light.kept, light.phash_cache = None, {}
+        return light
+
+    def process(self, path: Path, tick: Callable[[int], None]) -> tuple[list[dict], dict]:
+        return self.decide(path, self.check(path, tick))
+
+    def check(self, path: Path, tick: Callable[[int], None]) -> dict[str, Checked]:
+        """Steps 1-2 and the image hashes of one shard's records, by ``where``: the costly part,
+        independent of every other record."""
+        out = {}
+        for where, rec, problem in read_lenient(path):
+            tick(1)
+            if problem or where in self.prepass or (self.chosen is not None and where not in self.chosen):
+                continue
+            reason, detail = self.record_reason(rec)
+            hashes: list[str] = []
+            phashes: list[int] = []
+            if reason is None:
+                try:
+                    hashes, phashes = image_hashes(self.source, rec), self.phashes(self.source, rec)
+                except BadImage as e:
+                    reason, detail = "bad_image", str(e)
+            out[where] = Checked(reason, detail, hashes, phashes)
+        return out
+
+    def decide(self, path: Path, checked: dict[str, Checked]) -> tuple[list[dict], dict]:
+        """The output records of one shard given its checks, in order, updating what is kept."""
         counts: Counter = Counter()
         skipped: list[str] = []
         out = []
         for where, rec, problem in read_lenient(path):
             counts["lines"] += 1
-            bar.update(1)
             if where in self.prepass:
                 reason, detail = self.prepass[where]
             elif self.chosen is not None and where not in self.chosen:
                 reason, detail = "over_budget", "not among the --budget records chosen for diversity"
+            elif problem:
+                reason, detail = "corrupt", problem
             else:
-                reason, detail = ("corrupt", problem) if problem else self.record_reason(rec)
+                reason, detail, hashes, phashes = checked[where]
             if reason is None:
-                try:
-                    hashes, phashes = image_hashes(self.source, rec), self.phashes(self.source, rec)
-                    reason, detail = self.content_reason(rec, hashes, phashes)
-                except BadImage as e:
-                    reason, detail = "bad_image", str(e)
+                reason, detail = self.content_reason(rec, hashes, phashes)
             if reason is None:
                 rec = self.curate_questions(rec, hashes, counts)
                 if rec is None:

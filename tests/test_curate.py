@@ -110,7 +110,7 @@ def test_filters_and_caps(corpus, tmp_path):
 def test_interrupted_run_resumes_to_the_same_corpus(corpus, tmp_path, monkeypatch):
     curate(corpus, tmp_path / "whole")
     calls = {"n": 0}
-    real = CurateRun.process
+    real = CurateRun.decide
 
     def flaky(self, *args):
         calls["n"] += 1
@@ -118,10 +118,10 @@ def test_interrupted_run_resumes_to_the_same_corpus(corpus, tmp_path, monkeypatc
             raise KeyboardInterrupt
         return real(self, *args)
 
-    monkeypatch.setattr(CurateRun, "process", flaky)
+    monkeypatch.setattr(CurateRun, "decide", flaky)
     with pytest.raises(KeyboardInterrupt):
         curate(corpus, tmp_path / "o")
-    monkeypatch.setattr(CurateRun, "process", real)
+    monkeypatch.setattr(CurateRun, "decide", real)
     assert json.loads((tmp_path / "o" / "manifest.json").read_text())["status"] == "interrupted"
     assert main(["curate", str(corpus), "-o", str(tmp_path / "o"), "-q"]) == 2
     assert main(["curate", str(corpus), "-o", str(tmp_path / "o"), "--resume", "-q"]) == 0

@@ -5,6 +5,7 @@ import argparse
 
 from mmsynth.curation import near_images, near_questions, public
 from mmsynth.curate import CurateConfig, CurateRun, summary
+from mmsynth.backend import backend_from_args
 from mmsynth.derive import add_io_arguments
 
 NAME = "curate"
@@ -64,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
                        image_threshold=args.image_threshold, question_threshold=args.question_threshold,
                        exclude_benchmarks=args.exclude_benchmark, image_root=args.image_root, ngram=args.ngram,
                        budget=args.budget, clip_checkpoint=args.clip_checkpoint, clip_arch=args.clip_arch)
-    manifest = CurateRun(cfg, args.output, progress=not args.quiet).run(resume=args.resume)
+    run = CurateRun(cfg, args.output, progress=not args.quiet)
+    manifest = run.run(resume=args.resume, backend=backend_from_args(args))
     print(summary(manifest))
     print(f"answer concentration per family: {args.output}/curate.png; check it with: mmsynth validate {args.output}")
     return 0

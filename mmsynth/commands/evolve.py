@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from mmsynth.backend import backend_from_args
 from mmsynth.derive import add_io_arguments, report
 from mmsynth.evolve.operators import DIRECTIONS
 from mmsynth.evolve.run import EvolveConfig, EvolveRun, summary
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
                        max_steps=args.max_steps, max_question_chars=args.max_question_chars,
                        llm=args.llm, model=args.model)
     client = client_from_args(args, f"{args.output}/.llm_cache")
-    manifest = EvolveRun(cfg, args.output, client, progress=not args.quiet).run(resume=args.resume)
+    run = EvolveRun(cfg, args.output, client, progress=not args.quiet)
+    manifest = run.run(resume=args.resume, backend=backend_from_args(args))
     return report(manifest, [summary(manifest),
                              f"per round: {args.output}/evolution.png; check it with: mmsynth validate {args.output}"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from mmsynth.backend import backend_from_args
 from mmsynth.derive import add_io_arguments, report
 from mmsynth.errors import UserError
 from mmsynth.instruct.run import KINDS, InstructConfig, InstructRun, summary
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = InstructConfig(corpus=args.corpus, llm=args.llm, model=args.model, seed=args.seed,
                          kinds=[k.strip() for k in args.kinds.split(",") if k.strip()])
     client = client_from_args(args, f"{args.output}/.llm_cache")
-    manifest = InstructRun(cfg, args.output, client, progress=not args.quiet).run(resume=args.resume)
+    run = InstructRun(cfg, args.output, client, progress=not args.quiet)
+    manifest = run.run(resume=args.resume, backend=backend_from_args(args))
     return report(manifest, [summary(manifest),
                              f"plot: {args.output}/instruct.png; check it with: mmsynth validate {args.output}"])

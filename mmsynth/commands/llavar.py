@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mmsynth.backend import add_backend_arguments, backend_from_args
 from mmsynth.llavar.build import LlavarConfig, LlavarRun, summary
 from mmsynth.llm import add_llm_arguments, client_from_args
 from mmsynth.ocr import ENGINES, get_engine
@@ -29,6 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--captions", help="captions for the LLM prompt: JSON {image: caption} or JSONL")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in OUT")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_backend_arguments(p, workers=1)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         options["gpu"] = False
     client = client_from_args(args, f"{args.output}/.llm_cache")
     manifest = LlavarRun(cfg, args.output, get_engine(args.engine, **options), client,
-                         progress=not args.quiet).run(resume=args.resume)
+                         progress=not args.quiet).run(resume=args.resume, backend=backend_from_args(args))
     print(summary(manifest))
     if manifest["status"] == "incomplete":
         print("some LLM requests failed; rerun with --resume to retry them", file=sys.stderr)

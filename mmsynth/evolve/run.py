@@ -25,9 +25,9 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
 
 from mmsynth.corpus import link_image, read_lenient
 from mmsynth.describe import is_describe
@@ -97,13 +97,13 @@ class EvolveRun(DerivedRun):
         plot_rounds(manifest["counts"], self.cfg.rounds, self.out / "evolution.png")
 
     # --- one shard ---------------------------------------------------------------------------
-    def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
+    def process(self, path: Path, tick: Callable[[int], None]) -> tuple[list[dict], dict]:
         counts: Counter = Counter()
         skipped: list[str] = []
         items: list[Evolving] = []
         for where, rec, problem in read_lenient(path):
             counts["lines"] += 1
-            bar.update(1)
+            tick(1)
             if problem:
                 counts["skipped.corrupt"] += 1
                 skipped.append(problem)

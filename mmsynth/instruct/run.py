@@ -19,9 +19,9 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
-from tqdm import tqdm
 
 from mmsynth.corpus import link_image, read_lenient
 from mmsynth.derive import DerivedRun
@@ -103,11 +103,11 @@ class InstructRun(DerivedRun):
         self.cfg, self.client = cfg, client
         self.generators: dict = {}
 
-    def process(self, path: Path, bar: tqdm) -> tuple[list[dict], dict]:
+    def process(self, path: Path, tick: Callable[[int], None]) -> tuple[list[dict], dict]:
         counts: Counter = Counter()
         skipped: list[str] = []
         items = [p for where, rec, problem in read_lenient(path)
-                 if (p := self.admit(where, rec, problem, counts, skipped, bar)) is not None]
+                 if (p := self.admit(where, rec, problem, counts, skipped, tick)) is not None]
         finished = True
         expansions = self.client.chat_many([expand_messages(p) for p in items])
         asked = []
@@ -139,10 +139,10 @@ class InstructRun(DerivedRun):
                          "dropped": dropped[:MAX_LISTED]}
 
     def admit(self, where: str, rec: dict | None, problem: str | None, counts: Counter, skipped: list[str],
-              bar: tqdm) -> Pending | None:
+              tick: Callable[[int], None]) -> Pending | None:
         """The record ready to be asked about, or None, counted, when it cannot be."""
         counts["lines"] += 1
-        bar.update(1)
+        tick(1)
         if problem:
             counts["skipped.corrupt"] += 1
             skipped.append(problem)

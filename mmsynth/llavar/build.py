@@ -19,9 +19,11 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from tqdm import tqdm
 
+from mmsynth.backend import Backend, JobBase, run_tasks
 from mmsynth.corpus import (DATA_DIR, IMAGES_DIR, CorpusWriter, claim_output, iter_records, manifest_base,
                             write_image, write_shard_manifest)
 from mmsynth.errors import UserError
@@ -104,30 +106,27 @@ class LlavarRun:
         self.cfg, self.out, self.engine, self.client, self.progress = cfg, Path(out), engine, client, progress
         self.captions = load_captions(cfg.captions)
 
-    def run(self, resume: bool = False) -> dict:
+    def run(self, resume: bool = False, backend: Backend | None = None) -> dict:
+        """Run (or finish) into ``out``; shards of images run on ``backend`` (default: here)."""
+        backend = backend or Backend()
+        backend.check()
         images = collect_images(self.cfg.inputs)
         if not images:
             raise UserError(f"no images found in {', '.join(self.cfg.inputs)}")
         shards = claim_output(self.out, "llavar", asdict(self.cfg), resume)
         manifest = manifest_base("llavar", asdict(self.cfg))
-        writer = CorpusWriter(self.out)
         size = self.cfg.shard_size
-        bar = tqdm(total=len(images), desc="llavar", unit="img", disable=not self.progress)
+        chunks = [(f"ocr-{number:05d}", images[start:start + size])
+                  for number, start in enumerate(range(0, len(images), size))]
+        done = [c for c in chunks if c[0] in shards and (self.out / DATA_DIR / f"{c[0]}.jsonl").exists()]
+        todo = [c for c in chunks if c not in done]
+        bar = tqdm(total=len(images), initial=sum(len(c[1]) for c in done), desc="llavar", unit="img",
+                   disable=not self.progress)
         try:
-            for number, start in enumerate(range(0, len(images), size)):
-                name = f"ocr-{number:05d}"
-                chunk = images[start:start + size]
-                if name in shards and (self.out / DATA_DIR / f"{name}.jsonl").exists():
-                    bar.update(len(chunk))
-                    continue
-                records, stats = self.process(chunk, bar)
-                writer.write_shard(name, records)
+            for (name, _), stats in run_tasks(ChunkWriter(self), todo, backend, bar):
                 shards[name] = stats
                 self._write(manifest, shards, "running")
-        except LLMUnavailable:
-            self._write(manifest, shards, "interrupted")
-            raise
-        except KeyboardInterrupt:
+        except (LLMUnavailable, KeyboardInterrupt):
             self._write(manifest, shards, "interrupted")
             raise
         finally:
@@ -139,13 +138,19 @@ class LlavarRun:
         return write_shard_manifest(self.out, manifest, shards, status)
 
     # --- one shard ---------------------------------------------------------------------------
-    def process(self, chunk: list[InputImage], bar: tqdm) -> tuple[list[dict], dict]:
+    def write_chunk(self, name: str, chunk: list[InputImage], tick: Callable[[int], None]) -> dict:
+        """Process one shard of images and write its records; its stats."""
+        records, stats = self.process(chunk, tick)
+        CorpusWriter(self.out).write_shard(name, records)
+        return stats
+
+    def process(self, chunk: list[InputImage], tick: Callable[[int], None]) -> tuple[list[dict], dict]:
         counts: Counter = Counter(images=len(chunk))
         skipped: list[str] = []
         kept: list[tuple[InputImage, dict, str]] = []
         results = self.engine.read_many([c.path for c in chunk], progress=False)
         for item, (_, result, err) in zip(chunk, results):
-            bar.update(1)
+            tick(1)
             if result is None:
                 counts["unreadable"] += 1
                 skipped.append(err or item.name)
@@ -227,6 +232,15 @@ class LlavarRun:
                 out.append(rec)
                 counts["ocr.llm"] += 1
         return out, finished
+
+
+@dataclass
+class ChunkWriter(JobBase):
+    """The job that makes and writes one shard of a llavar run, on any backend."""
+    run: LlavarRun | None = None
+
+    def __call__(self, chunk: tuple[str, list[InputImage]], tick: Callable[[int], None]) -> dict:
+        return self.run.write_chunk(*chunk, tick)
 
 
 def summary(manifest: dict) -> str:

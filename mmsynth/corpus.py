@@ -5,6 +5,7 @@ names the shard and line of anything corrupt; writers write whole shards atomica
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import io
 import os
@@ -25,6 +26,8 @@ from mmsynth.record import validate_record
 MANIFEST = "manifest.json"
 DATA_DIR = "data"
 IMAGES_DIR = "images"
+SHARED_DIR = f"{IMAGES_DIR}/shared"   # loaded photos, stored once by content
+IMAGE_MODES = ("copy", "link")
 TRACKED_PACKAGES = ("numpy", "pillow", "matplotlib", "networkx", "pyyaml", "torch", "transformers",
                     "peft", "easyocr", "open_clip_torch", "datasets", "webdataset")
 
@@ -99,6 +102,30 @@ def encode_image(img: Image.Image, fmt: str = "png") -> bytes:
     else:
         raise UserError(f"unknown image format {fmt!r} (png or jpg)")
     return buf.getvalue()
+
+
+def store_shared(root: str | Path, image: Path | bytes, suffix: str, link: bool = False) -> str:
+    """Store a loaded photo (a file, or the bytes made from one) once per corpus, named by its
+    content: ``images/shared/<sha256><suffix>``; its path relative to ``root``. With ``link`` a
+    file is hard-linked to its source instead of copied (the same file system is needed)."""
+    data = image.read_bytes() if isinstance(image, Path) else image
+    rel = f"{SHARED_DIR}/{hashlib.sha256(data).hexdigest()}{suffix.lower()}"
+    target = Path(root) / rel
+    if target.exists():
+        return rel
+    if link and isinstance(image, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            os.link(image, tmp)
+            os.replace(tmp, target)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise UserError(f"{image}: cannot hard-link it into {root} ({e.strerror or e}); "
+                            "use --images copy") from None
+    else:
+        atomic_write_bytes(target, data)
+    return rel
 
 
 def write_image(root: str | Path, rel_path: str, img: Image.Image | Path, fmt: str = "png") -> None:

@@ -17,12 +17,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from PIL import Image
 from tqdm import tqdm
 
 from mmsynth import registry
 from mmsynth.backend import Backend, JobBase, run_tasks
-from mmsynth.corpus import (DATA_DIR, IMAGES_DIR, SHOWN, config_diff, manifest_base, read_manifest, refuse_escapes,
-                            write_image, write_manifest)
+from mmsynth.corpus import (DATA_DIR, IMAGE_MODES, IMAGES_DIR, SHOWN, config_diff, manifest_base, read_manifest,
+                            refuse_escapes, store_shared, write_image, write_manifest)
 from mmsynth.errors import CannotRun, UserError
 from mmsynth.io import atomic_write_json, atomic_write_jsonl, read_json
 
@@ -38,6 +39,7 @@ class GenerateConfig:
     per_generator: bool = False
     shard_size: int = 50
     image_format: str = "png"
+    images: str = "copy"        # loaded photos: copied once per corpus, or hard-linked ("link")
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,6 +95,15 @@ class ShardMaker(JobBase):
             self._generators[name] = registry.create(name, **self.cfg.options)
         return self._generators[name]
 
+    def store(self, img: Image.Image | Path, generator: str, index: int, k: int, n_images: int) -> str:
+        """Write one image of a sample; its corpus path. A rendered image belongs to its sample;
+        a loaded photo (a file) is stored once per corpus by content, however many samples use it."""
+        if isinstance(img, Path):
+            return store_shared(self.out, img, img.suffix, link=self.cfg.images == "link")
+        rel = image_path(generator, index, k, n_images, self.cfg.image_format)
+        write_image(self.out, rel, img, self.cfg.image_format)
+        return rel
+
     def __call__(self, shard: Shard, tick: Callable[[int], None]) -> dict:
         """One shard's samples, images, log and JSONL; a sample that raises is logged and skipped."""
         out, cfg = Path(self.out), self.cfg
@@ -101,10 +112,8 @@ class ShardMaker(JobBase):
         for index in range(shard.start, shard.stop):
             try:
                 sample = gen.make(cfg.seed, index)
-                paths = [image_path(shard.generator, index, k, len(sample.images), cfg.image_format)
-                         for k in range(len(sample.images))]
-                for path, img in zip(paths, sample.images):
-                    write_image(out, path, img, cfg.image_format)
+                paths = [self.store(img, shard.generator, index, k, len(sample.images))
+                         for k, img in enumerate(sample.images)]
                 records.append(sample.record(sample_id(shard.generator, cfg.seed, index), shard.generator,
                                              gen.task, paths, cfg.seed, index))
                 questions += len(sample.qa)
@@ -218,6 +227,8 @@ def generate(cfg: GenerateConfig, out: str | Path, workers: int = 1, resume: boo
         raise UserError(f"-n must be a positive number of samples, got {cfg.n}")
     backend = backend or Backend("local", workers)
     backend.check()
+    if cfg.images not in IMAGE_MODES:
+        raise UserError(f"--images must be one of {', '.join(IMAGE_MODES)}, got {cfg.images!r}")
     if cfg.shard_size <= 0:
         raise UserError(f"--shard-size must be at least 1, got {cfg.shard_size}")
     cfg = runnable(cfg)

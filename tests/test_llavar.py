@@ -236,13 +236,17 @@ def test_claims_and_support():
 
 
 def test_a_corpus_folder_is_an_input(offline_run, cache, tmp_path):
-    _, corpus = offline_run  # the corpus written above: its records use images/ocr/000000.png, 000001.jpg
+    _, corpus = offline_run  # the corpus written above: its two photos, stored once each by content
+    first = records(corpus)
+    stored = {r["source"]["image"]: f"c/{r['images'][0]}" for r in first}
+    assert len(set(stored.values())) == 2 and all(p.startswith("c/images/shared/") for p in stored.values())
     out = tmp_path / "again"
     assert main(["llavar", str(corpus), "-o", str(out), "--ocr-cache", cache, "--cpu", "-q"]) == 0
     recs = records(out)
-    assert sorted({r["source"]["image"] for r in recs}) == ["c/images/ocr/000000.png", "c/images/ocr/000001.jpg"]
-    english = by(recs, "ocr.read_text", "c/images/ocr/000000.png")
+    assert sorted({r["source"]["image"] for r in recs}) == sorted(set(stored.values()))
+    english = by(recs, "ocr.read_text", stored["english.png"])
     assert english["qa"][0]["answer"].startswith("Reduce your risk of coronavirus infection:")
+    assert english["images"] == [stored["english.png"][2:]]   # the same content, the same name
 
 
 def test_captions_files_and_the_prompt(tmp_path):
@@ -286,8 +290,9 @@ def test_phone_photos_are_stored_upright(tmp_path):
     LlavarRun(LlavarConfig(inputs=[str(photo.parent)], engine="fixed"), tmp_path / "c",
               FixedWords(use_cache=False), progress=False).run()
     recs = records(tmp_path / "c")
-    assert {r["images"][0] for r in recs} == {"images/ocr/000000.png"}
-    stored = Image.open(tmp_path / "c" / "images/ocr/000000.png")
+    (rel,) = {r["images"][0] for r in recs}
+    assert rel.startswith("images/shared/") and rel.endswith(".png")
+    stored = Image.open(tmp_path / "c" / rel)
     assert stored.size == (30, 60) == (recs[0]["source"]["width"], recs[0]["source"]["height"])
     grounded = by(recs, "ocr.grounded", "phone.jpg")
     fam = {f.name: f for f in create("ocr.grounded").families}

@@ -27,6 +27,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--image-format", choices=("png", "jpg"), default="png")
     p.add_argument("--scenes", metavar="FORMAT:PATH",
                    help="scene graphs for scene.* generators (vg, gqa, provision, coco); synthetic if absent")
+    p.add_argument("--images", choices=("copy", "link"), default="copy",
+                   help="loaded photos (--scenes): stored once per corpus by content (copy, default) "
+                        "or hard-linked to the source files (link)")
     p.add_argument("--image-root", metavar="DIR", help="folder that image paths in --scenes are resolved in")
     p.add_argument("--degradation", type=float, metavar="D",
                    help="camera defects of textrich.photo_* images, 0 (clean) to 1 (default: drawn per sample)")
@@ -41,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         options["degradation"] = args.degradation
     cfg = GenerateConfig(generators=registry.resolve(args.generator, generating=True), n=args.n, seed=args.seed,
                          per_generator=args.per_generator, shard_size=args.shard_size,
-                         image_format=args.image_format, options=options)
+                         image_format=args.image_format, images=args.images,
+                         options=options)
     manifest = generate(cfg, args.out, resume=args.resume, overwrite=args.overwrite,
                         progress=not args.quiet, backend=backend_from_args(args))
     return 0 if manifest["status"] == "complete" else 1

@@ -24,8 +24,8 @@ from typing import Callable
 from tqdm import tqdm
 
 from mmsynth.backend import Backend, JobBase, run_tasks
-from mmsynth.corpus import (DATA_DIR, IMAGES_DIR, CorpusWriter, claim_output, iter_records, manifest_base,
-                            write_image, write_shard_manifest)
+from mmsynth.corpus import (DATA_DIR, CorpusWriter, claim_output, encode_image, iter_records, manifest_base,
+                            store_shared, write_shard_manifest)
 from mmsynth.errors import UserError
 from mmsynth.generator import Sample, conversation
 from mmsynth.io import read_json, read_jsonl
@@ -166,11 +166,9 @@ class LlavarRun:
             if caption:
                 src["caption"] = caption
             if exif_turned(item.path):  # store the pixels the OCR boxes refer to: the upright image
-                rel = f"{IMAGES_DIR}/ocr/{item.index:06d}.png"
-                write_image(self.out, rel, load_image(item.path)[0])
-            else:
-                rel = f"{IMAGES_DIR}/ocr/{item.index:06d}{item.path.suffix.lower()}"
-                write_image(self.out, rel, item.path)
+                rel = store_shared(self.out, encode_image(load_image(item.path)[0]), ".png")
+            else:   # the photo itself, once per corpus however many records and inputs show it
+                rel = store_shared(self.out, item.path, item.path.suffix)
             kept.append((item, src, rel))
         counts["text_rich"] = len(kept)
         records = []

@@ -244,9 +244,10 @@ def _run_ray(job: Job, items: Sequence[Any], backend: Backend, bar: tqdm | None)
             ray.cancel(ref, force=True)
         raise
     finally:
-        ray.kill(progress)
         if started:
-            ray.shutdown()
+            ray.shutdown()   # takes the progress actor with it
+        else:
+            ray.kill(progress)
 
 
 def _ray_result(ray, ref) -> Any:

@@ -30,7 +30,8 @@ import resource, sys, time
 from mmsynth.cli import main
 t = time.perf_counter()
 rc = main(sys.argv[1:])
-print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {time.perf_counter() - t:.1f} {rc}")
+now = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmRSS:"))
+print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {now} {time.perf_counter() - t:.1f} {rc}")
 """
 
 
@@ -74,31 +75,32 @@ def throughput(generators: list[str], n: int, work: Path) -> None:
     print(f"\nbyte-identical data/ and images/ across all four runs: {'yes' if same else 'NO'}")
 
 
-def peak_rss(argv: list[str]) -> tuple[float, float, int]:
-    """(peak RSS in MiB, seconds, exit code) of one mmsynth command in a fresh process."""
+def peak_rss(argv: list[str]) -> tuple[float, float, float, int]:
+    """(peak RSS in MiB, RSS at the end in MiB, seconds, exit code) of one mmsynth command in a
+    fresh process (the end figure shows growth that an import-time peak would hide)."""
     proc = subprocess.run([sys.executable, "-c", RSS_CHILD, *argv], capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RSS ")), None)
     if line is None:
         raise SystemExit(f"mmsynth {' '.join(argv)} failed:\n{proc.stderr[-2000:]}")
-    _, kb, secs, rc = line.split()
-    return int(kb) / 1024, float(secs), int(rc)
+    _, peak, end, secs, rc = line.split()
+    return int(peak) / 1024, int(end) / 1024, float(secs), int(rc)
 
 
 def memory(generators: list[str], sizes: list[int], work: Path) -> None:
     print(f"\n## peak RSS, one worker: generate {', '.join(generators)} and curate of its output")
-    print("| N | generate MiB | generate s | curate MiB | curate s |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| N | generate peak MiB | at the end | s | curate peak MiB | at the end | s |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     first = None
     for n in sizes:
         corpus, curated = work / f"rss{n}", work / f"rss{n}-curated"
         gen_args = ["generate", *sum((["-g", g] for g in generators), []), "-n", str(n), "-o", str(corpus),
                     "--workers", "1", "--shard-size", "200", "-q"]
-        g_mib, g_s, _ = peak_rss(gen_args)
-        c_mib, c_s, _ = peak_rss(["curate", str(corpus), "-o", str(curated), "-q"])
+        g_mib, g_end, g_s, _ = peak_rss(gen_args)
+        c_mib, c_end, c_s, _ = peak_rss(["curate", str(corpus), "-o", str(curated), "-q"])
         first = first or (g_mib, c_mib)
-        print(f"| {n} | {g_mib:.0f} ({g_mib / first[0] - 1:+.0%}) | {g_s:.0f} | "
-              f"{c_mib:.0f} ({c_mib / first[1] - 1:+.0%}) | {c_s:.0f} |", flush=True)
+        print(f"| {n} | {g_mib:.0f} ({g_mib / first[0] - 1:+.0%}) | {g_end:.0f} | {g_s:.0f} | "
+              f"{c_mib:.0f} ({c_mib / first[1] - 1:+.0%}) | {c_end:.0f} | {c_s:.0f} |", flush=True)
 
 
 def scene_engine() -> None:

@@ -264,13 +264,13 @@ def test_near_duplicate_state_is_rebuilt_on_resume(corpus, tmp_path):
     assert full["counts"]["dropped.near_duplicate_sample"] == 1
     run = CurateRun(CurateConfig(corpus=str(src), balance=None), tmp_path / "part", progress=False)
     calls = itertools.count()
-    original = run.process
+    original = run.decide   # the in-order step that writes each shard's records
 
-    def stop_after_first(path, bar):
+    def stop_after_first(path, checked):
         if next(calls) == 1:
             raise KeyboardInterrupt
-        return original(path, bar)
-    run.process = stop_after_first
+        return original(path, checked)
+    run.decide = stop_after_first
     with pytest.raises(KeyboardInterrupt):
         run.run()
     curate_resumed = CurateRun(CurateConfig(corpus=str(src), balance=None), tmp_path / "part", progress=False)

@@ -128,11 +128,12 @@ def store_shared(root: str | Path, image: Path | bytes, suffix: str, link: bool 
     return rel
 
 
-def write_image(root: str | Path, rel_path: str, img: Image.Image | Path, fmt: str = "png") -> None:
-    """Write an image under the corpus root; an existing image file (a Path) is copied byte for byte."""
+def write_image(root: str | Path, rel_path: str, img: Image.Image | Path, fmt: str = "png") -> int:
+    """Write an image under the corpus root (an existing image file, a Path, is copied byte for
+    byte); returns its size in bytes."""
     target = Path(root) / rel_path
     data = Path(img).read_bytes() if isinstance(img, Path) else encode_image(img, fmt)
-    atomic_write_bytes(target, data)
+    return atomic_write_bytes(target, data)
 
 
 class CorpusWriter:

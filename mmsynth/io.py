@@ -1,6 +1,7 @@
 """Atomic file writes and JSONL reading with precise error locations."""
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -11,9 +12,21 @@ from typing import Any, Iterable, Iterator
 from mmsynth.errors import UserError
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
-    path = Path(path)
+class StorageError(UserError):
+    """Writing an output failed (disk full, quota, read-only, I/O error). It is never a sample's
+    fault: runs stop as interrupted, keep their finished work, and ``--resume`` makes the rest."""
+
+    @classmethod
+    def of(cls, path: str | Path, e: OSError) -> "StorageError":
+        reason = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded"}.get(
+            e.errno, (e.strerror or str(e)).lower())
+        return cls(f"{path}: cannot write ({reason})")
+
+
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def _write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -31,6 +44,17 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         raise
 
 
+def atomic_write_bytes(path: str | Path, data: bytes) -> int:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part;
+    returns the number of bytes written. A failed write raises :class:`StorageError` (one line)."""
+    path = Path(path)
+    try:
+        _write_file(path, data)
+    except OSError as e:
+        raise StorageError.of(path, e) from None
+    return len(data)
+
+
 @functools.cache
 def _umask() -> int:
     """The process umask (read once: setting it is the only way to read it, and it is process-wide)."""
@@ -39,8 +63,8 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: str | Path, text: str) -> int:
+    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_json(path: str | Path, obj: Any) -> None:

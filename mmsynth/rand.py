@@ -12,7 +12,15 @@ from typing import Sequence, TypeVar
 
 import numpy as np
 
+from mmsynth.errors import UserError
+
 T = TypeVar("T")
+
+
+def check_seed(seed: int, flag: str = "--seed") -> None:
+    """Refuse a seed :func:`rng_for` cannot take (a negative one) with one line."""
+    if seed < 0:
+        raise UserError(f"{flag} must be a whole number from 0 up, got {seed}")
 
 
 def rng_for(seed: int, index: int, name: str) -> np.random.Generator:

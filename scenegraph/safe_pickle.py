@@ -18,6 +18,9 @@ from numpy._core import multiarray
 from mmsynth.errors import UserError
 
 
+MAX_MASK_BYTES = 2 ** 30   # the boolean masks of one image, expanded
+
+
 class _CsrParts:
     """Inert stand-in for ``scipy.sparse.csr_matrix``: keeps the arrays its state holds."""
 
@@ -65,8 +68,11 @@ class _RestrictedUnpickler(pickle.Unpickler):
             raise _Refused(f"it names {module}.{name}") from None
 
 
-def load_masks(path: str | Path, shape: tuple[int, int]) -> list[np.ndarray]:
-    """Masks from a ProVision ``.pkl``: a list of H x W sparse or dense masks, as boolean arrays."""
+def load_masks(path: str | Path, shape: tuple[int, int], count: int | None = None) -> list[np.ndarray]:
+    """Masks from a ProVision ``.pkl``: a list of H x W sparse or dense masks (``count`` of them,
+    when given: one per object), as boolean arrays. The count and the size they expand to are
+    checked before any mask is expanded, so a small pickle that repeats one reference many
+    times cannot grow into gigabytes."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -81,6 +87,11 @@ def load_masks(path: str | Path, shape: tuple[int, int]) -> list[np.ndarray]:
         raise UserError(f"{path}: not a readable mask pickle ({type(e).__name__}: {e})") from None
     if not isinstance(obj, list):
         raise UserError(f"{path}: expected a list of masks, found {type(obj).__name__}")
+    if count is not None and len(obj) != count:
+        raise UserError(f"{path}: holds {len(obj):,} masks for {count} objects")
+    if len(obj) * shape[0] * shape[1] > MAX_MASK_BYTES:
+        raise UserError(f"{path}: {len(obj):,} masks of {shape[1]}x{shape[0]} would take "
+                        f"{len(obj) * shape[0] * shape[1] / 2**30:.1f} GiB (at most {MAX_MASK_BYTES / 2**30:.0f})")
     masks = []
     for k, m in enumerate(obj):
         try:

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from mmsynth.cli import main
+from mmsynth.errors import UserError
 
 SECRET = "SECRET-CANARY-7f3a"
 EXPORT_FORMATS = ["llava", "sharegpt", "hf", "webdataset", "instructblip"]
@@ -178,14 +179,34 @@ def test_output_files_follow_the_umask(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
 
 
-def test_resume_with_a_damaged_shard_log_is_one_line(tmp_path, capsys):
-    out = tmp_path / "c"
-    args = ["generate", "-g", "chart.bar", "-n", "4", "--shard-size", "2", "-o", out, "-q"]
-    assert run(capsys, *args)[0] == 0
+def test_resume_remakes_a_shard_whose_log_is_damaged(tmp_path, capsys):
+    # issue #22: --resume checks finished shards and redoes what is broken (a log that is not
+    # this run's included) instead of stopping; the result is the uninterrupted run's bytes
+    out, ref = tmp_path / "c", tmp_path / "ref"
+    args = ["generate", "-g", "chart.bar", "-n", "4", "--shard-size", "2", "-q"]
+    assert run(capsys, *args, "-o", ref)[0] == 0
+    assert run(capsys, *args, "-o", out)[0] == 0
     log = sorted((out / "logs").glob("*.json"))[0]
     log.write_text(json.dumps(json.loads(log.read_text()) | {"samples": None}))
-    code, err = run(capsys, *args, "--resume")
-    assert code == 2 and f"{log}: not the log of shard {log.stem} of this run; delete it" in err
+    code, err = run(capsys, *args, "-o", out, "--resume")
+    assert code == 0, err
+    assert json.loads(log.read_text())["samples"] == 2
+    for path in files_under(ref):
+        if path.name != "manifest.json":
+            assert (out / path.relative_to(ref)).read_bytes() == path.read_bytes(), path
+
+
+def test_a_damaged_shard_log_outside_resume_is_one_line(tmp_path):
+    from mmsynth.pipeline import GenerateConfig, finished_shards, generate
+    out = tmp_path / "c"
+    cfg = GenerateConfig(generators=["chart.bar"], n=4, seed=0, shard_size=2)
+    generate(cfg, out, workers=1, progress=False)
+    log = sorted((out / "logs").glob("*.json"))[0]
+    log.write_text(json.dumps(json.loads(log.read_text()) | {"samples": None}))
+    with pytest.raises(UserError, match=f"not the log of shard {log.stem} of this run; delete it"):
+        finished_shards(out, cfg, resume=False)
+    done, broken = finished_shards(out, cfg, resume=True)
+    assert list(done) == ["chart.bar-00001"] and len(broken) == 1 and log.stem in broken[0]
 
 
 def test_a_deeply_nested_prediction_line_is_a_counted_problem(tmp_path):

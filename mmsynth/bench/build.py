@@ -42,13 +42,14 @@ from mmsynth.corpus import package_versions
 from mmsynth.errors import UserError
 from mmsynth.generator import question_prompt
 from mmsynth.io import atomic_write_bytes, atomic_write_json, atomic_write_jsonl
-from mmsynth.rand import rng_for
+from mmsynth.rand import check_seed, rng_for
 from mmsynth.record import OPTION_LETTERS, is_long_answer, option_key
 
 FORMAT = "mmsynth-bench/1"
 COLLAPSE = 0.5  # a family that fills less than this share of its planned quota has collapsed
 QUESTIONS, ANSWERS, META = "questions.jsonl", "answers.jsonl", "bench.json"
 IF_DIALOGUES, IF_ANSWERS = "if_dialogues.jsonl", "if_answers.jsonl"
+MAX_QUESTIONS = 1_000_000   # a benchmark is held in memory while it is balanced; real ones hold thousands
 
 
 @dataclass
@@ -250,8 +251,9 @@ def collapse_message(collapsed: list[dict], cfg: BuildConfig) -> str:
 
 def build(cfg: BuildConfig) -> dict:
     """Build the benchmark of ``cfg`` into ``cfg.out``; return the contents of ``bench.json``."""
-    if cfg.n < 1:
-        raise UserError("-n must be at least 1")
+    if not 1 <= cfg.n <= MAX_QUESTIONS:
+        raise UserError(f"-n must be from 1 to {MAX_QUESTIONS:,} questions, got {cfg.n}")
+    check_seed(cfg.seed)
     if cfg.max_ratio < 1:
         raise UserError("--max-ratio must be at least 1")
     if cfg.per_image < 1 or cfg.patience < 1 or cfg.workers < 1:

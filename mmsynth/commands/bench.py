@@ -102,8 +102,10 @@ def _score(args: argparse.Namespace) -> int:
     from mmsynth.errors import UserError
     from mmsynth.io import atomic_write_json, atomic_write_jsonl
     from mmsynth.llm import client_from_args
-    if args.bootstrap < 1:
-        raise UserError("--bootstrap must be at least 1")
+    from mmsynth.rand import check_seed
+    if not 1 <= args.bootstrap <= 100_000:
+        raise UserError(f"--bootstrap must be from 1 to 100,000 resamples, got {args.bootstrap}")
+    check_seed(args.seed)
     out = args.out or args.predictions.with_name(args.predictions.name.removesuffix(".jsonl") + ".score")
     client = client_from_args(args, out / ".judge_cache", "--judge", temperature=0.0, max_tokens=8)
     summary, items = score_bench(args.bench, args.predictions, args.baseline, args.seed, args.bootstrap, client)

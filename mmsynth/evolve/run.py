@@ -39,11 +39,12 @@ from mmsynth.generator import Generator, conversation, question_prompt
 from mmsynth.io import atomic_write_bytes
 from mmsynth.llm import ChatClient, LLMError, LLMUnavailable
 from mmsynth.plots import png_bytes, pyplot
-from mmsynth.rand import pick, rng_for, shuffled
+from mmsynth.rand import check_seed, pick, rng_for, shuffled
 from mmsynth.record import qa_errors
 from mmsynth.validate import record_problem
 
 MAX_LISTED = 20
+MAX_ROUNDS = 100   # --max-steps stops questions deepening within a few rounds; more only burns time
 
 
 @dataclass
@@ -59,8 +60,9 @@ class EvolveConfig:
     model: str | None = None
 
     def check(self) -> None:
-        if self.rounds < 1:
-            raise UserError("--rounds must be at least 1")
+        if not 1 <= self.rounds <= MAX_ROUNDS:
+            raise UserError(f"--rounds must be from 1 to {MAX_ROUNDS}, got {self.rounds}")
+        check_seed(self.seed)
         unknown = [d for d in self.directions if d not in DIRECTIONS]
         if unknown or not self.directions:
             raise UserError(f"unknown direction {', '.join(unknown) or '(none given)'} "

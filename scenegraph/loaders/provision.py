@@ -107,4 +107,4 @@ def _depth(folder: Path, ann: dict, shape: tuple[int, int], key: str) -> np.ndar
 def _masks(folder: Path, ann: dict, shape: tuple[int, int], n: int, key: str) -> list[np.ndarray] | None:
     """One boolean mask per detected object, through the restricted unpickler."""
     found = _side_file(folder, ann, "segmentation", "seg_mask_id", "seg_masks", key)
-    return None if found is None else _parallel(load_masks(found[0], shape), n, "masks", found[1])
+    return None if found is None else _parallel(load_masks(found[0], shape, n), n, "masks", found[1])

@@ -85,7 +85,7 @@ def test_flags_that_cannot_make_a_run_are_one_line(args, message, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--rounds", "1000000"], "--rounds must be from 1 to 100"),
+    (["--rounds", "1000000"], "--rounds must be at least 1 and at most 100"),
     (["--seed", "-1"], "--seed must be a whole number from 0 up"),
 ])
 def test_evolve_flags_that_cannot_make_a_run_are_one_line(args, message, small_corpus, tmp_path):

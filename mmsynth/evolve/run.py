@@ -61,7 +61,7 @@ class EvolveConfig:
 
     def check(self) -> None:
         if not 1 <= self.rounds <= MAX_ROUNDS:
-            raise UserError(f"--rounds must be from 1 to {MAX_ROUNDS}, got {self.rounds}")
+            raise UserError(f"--rounds must be at least 1 and at most {MAX_ROUNDS}, got {self.rounds}")
         check_seed(self.seed)
         unknown = [d for d in self.directions if d not in DIRECTIONS]
         if unknown or not self.directions:

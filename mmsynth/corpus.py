@@ -218,7 +218,7 @@ def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
     being resumed."""
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
+    if out.is_dir() and not _only_empty_folders(out):
         refuse_escapes(out)
         old = read_manifest(out)
         if not old:
@@ -238,6 +238,13 @@ def claim_output(out: Path, kind: str, config: dict, resume: bool) -> dict:
     except OSError as e:
         raise UserError(f"{out}: cannot write there ({e.strerror or e})") from None
     return {}
+
+
+def _only_empty_folders(out: Path) -> bool:
+    """Whether OUT holds nothing but what a run killed right after claiming it leaves: empty
+    ``data/`` and ``images/``, and a manifest's temporary file (such a folder is as good as empty)."""
+    return all((p.name in (DATA_DIR, IMAGES_DIR) and p.is_dir() and not p.is_symlink() and not any(p.iterdir()))
+               or (p.name.startswith(f".{MANIFEST}.") and p.name.endswith(".tmp")) for p in out.iterdir())
 
 
 def write_shard_manifest(out: Path, manifest: dict, shards: dict, status: str) -> dict:

@@ -84,6 +84,7 @@ class DerivedRun(ABC):
         self.prepare()
         shards = claim_output(self.out, self.kind, self.config, resume)
         manifest = manifest_base(self.kind, self.config) | {"source_corpus": str(self.source.resolve())}
+        write_shard_manifest(self.out, manifest, shards, "running")   # before any output: a kill can resume
         total = sum(sum(1 for line in p.open("rb") if line.strip()) for p in inputs)
         bar = tqdm(total=total, desc=self.kind, unit="rec", disable=not self.progress)
         todo = []

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
 from mmsynth.errors import UserError
+from mmsynth.io import atomic_write_json
 
 HEAD_BYTES = 1 << 20   # what a recogniser may read of an existing file
 
@@ -76,3 +78,70 @@ def claim_file(path: str | Path, command: str, recognise: Callable[[Path], bool]
     if path.parent.exists() and not path.parent.is_dir():
         raise UserError(f"{flag} {path}: {path.parent} is not a folder")
     return path
+
+
+# --- folders that hold one command's output (exports, scores) --------------------------------------
+FOLDER_MARK = ".mmsynth-output.json"
+
+
+def claim_folder(dest: str | Path, command: str, overwrite: bool = False, flag: str = "-o") -> Path:
+    """Make ``dest`` ready to take the output of ``command``: a new or empty folder, or, with
+    ``overwrite``, one that holds an earlier output of ``command`` (removed whole first).
+    A folder holding anything else is refused with one line, whatever the flags. The folder is
+    marked as ``command``'s (status running) before anything is written into it."""
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise UserError(f"{flag} {dest}: exists and is not a folder")
+    if dest.is_dir() and any(dest.iterdir()):
+        mark = _read_mark(dest)
+        if mark.get("command") != command:
+            what = f"an output of `mmsynth {mark['command']}`" if mark.get("command") else "no mmsynth output"
+            raise UserError(f"{flag} {dest}: is not empty and holds {what}; choose another folder")
+        if not overwrite:
+            raise UserError(f"{flag} {dest}: holds an earlier `mmsynth {command}` output "
+                            f"({mark.get('about', 'unfinished')}); use --overwrite to replace it or choose another folder")
+        _remove_output(dest, mark)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{flag} {dest}: cannot create the folder ({e.strerror or e})") from None
+    atomic_write_json(dest / FOLDER_MARK, {"command": command, "status": "running"})
+    return dest
+
+
+def seal_folder(dest: Path, command: str, about: str) -> None:
+    """Mark ``dest`` as holding a finished output of ``command``, listing what it wrote."""
+    files = sorted(p.name for p in dest.iterdir() if p.name != FOLDER_MARK)
+    atomic_write_json(dest / FOLDER_MARK, {"command": command, "status": "complete", "about": about,
+                                           "files": files})
+
+
+def _read_mark(dest: Path) -> dict:
+    path = dest / FOLDER_MARK
+    if not path.is_file():
+        return {}
+    try:
+        mark = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return mark if isinstance(mark, dict) and isinstance(mark.get("command"), str) else {}
+
+
+def _remove_output(dest: Path, mark: dict) -> None:
+    """Remove what an earlier output wrote: the entries its mark lists, or, for one that was
+    interrupted (the folder was empty when it began), everything in the folder."""
+    listed = mark.get("files") if mark.get("status") == "complete" else None
+    names = listed if isinstance(listed, list) else [p.name for p in dest.iterdir()]
+    for name in names:
+        path = dest / name
+        if not isinstance(name, str) or "/" in name or name in ("", ".", "..") or not path.exists():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    (dest / FOLDER_MARK).unlink(missing_ok=True)
+    left = sorted(p.name for p in dest.iterdir())
+    if left:
+        raise UserError(f"{dest}: holds other files besides the earlier output ({', '.join(left[:3])}); "
+                        "choose another folder")

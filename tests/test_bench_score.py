@@ -198,7 +198,7 @@ def test_cli_writes_table_csv_json_and_chart(bench, tmp_path, capsys):
     assert main(["bench", "score", str(bench), str(p), "--json", "--out", str(tmp_path / "o")]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert 0 <= summary["overall"] <= 1 and (tmp_path / "o/summary.json").is_file()
-    assert main(["bench", "score", str(bench), str(p), "--strict", "--out", str(tmp_path / "o")]) == 1
+    assert main(["bench", "score", str(bench), str(p), "--strict", "--out", str(tmp_path / "o"), "--overwrite"]) == 1
     assert main(["bench"]) == 2 and "choose an action" in capsys.readouterr().err
 
 

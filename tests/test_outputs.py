@@ -12,6 +12,9 @@ from PIL import Image
 
 from mmsynth.cli import main
 from mmsynth.ocr import ENGINES, OcrEngine, Word
+from mmsynth.pipeline import GenerateConfig, generate
+
+from test_bench_score import bench, messy_predictions  # noqa: F401 (bench is a fixture)
 
 
 class GreyEngine(OcrEngine):
@@ -146,3 +149,62 @@ def test_single_file_outputs_rerun_over_their_own_output(name, tmp_path, monkeyp
     first = out.read_bytes()
     assert main(args + [str(out)]) == 0
     assert out.read_bytes() == first
+
+
+# --- folder outputs: exports and scores -----------------------------------------------------------
+EXPORT_FILES = {"llava": "llava.json", "sharegpt": "sharegpt.json", "instructblip": "instructblip.json",
+                "webdataset": "shard-000000.tar", "hf": "state.json"}
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_FILES))
+def test_an_export_never_replaces_or_mixes_with_another_without_overwrite(fmt, small_corpus, tmp_path, capsys):
+    if fmt == "hf":
+        pytest.importorskip("datasets")
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / EXPORT_FILES[fmt]).write_text("someone else's file")
+    assert main(["export", str(small_corpus), "-f", fmt, "-o", str(dest), "--overwrite"]) == 2
+    assert "holds no mmsynth output" in one_error_line(capsys)
+    assert (dest / EXPORT_FILES[fmt]).read_text() == "someone else's file"
+
+    fresh = tmp_path / "fresh"
+    assert main(["export", str(small_corpus), "-f", fmt, "-o", str(fresh)]) == 0
+    first = {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert main(["export", str(small_corpus), "-f", fmt, "-o", str(fresh)]) == 2
+    assert "holds an earlier `mmsynth export` output" in one_error_line(capsys)
+    assert main(["export", str(small_corpus), "-f", fmt, "-o", str(fresh), "--overwrite"]) == 0
+    assert {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()} == first
+
+
+def test_overwrite_replaces_an_export_of_another_corpus_whole(small_corpus, tmp_path):
+    """Exporting corpus A over an export of corpus B leaves nothing of B: every image llava.json
+    names is A's."""
+    other = tmp_path / "b"
+    generate(GenerateConfig(generators=["chart.bar"], n=4, seed=9), other, progress=False)
+    dest = tmp_path / "dest"
+    assert main(["export", str(other), "-f", "llava", "-o", str(dest)]) == 0
+    assert main(["export", str(small_corpus), "-f", "llava", "-o", str(dest), "--overwrite"]) == 0
+    entries = json.loads((dest / "llava.json").read_text())
+    for e in entries:
+        assert (dest / e["image"]).read_bytes() == (small_corpus / e["image"]).read_bytes()
+    written = {str(p.relative_to(dest)) for p in (dest / "images").rglob("*") if p.is_file()}
+    assert written == {e["image"] for e in entries}
+
+
+def test_bench_score_out_follows_the_folder_rule(bench, tmp_path, capsys):
+    preds = messy_predictions(tmp_path / "p.jsonl")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.json").write_text("my own summary")
+    assert main(["bench", "score", str(bench), str(preds), "--out", str(mine), "--overwrite"]) == 2
+    assert "holds no mmsynth output" in one_error_line(capsys)
+    assert (mine / "summary.json").read_text() == "my own summary"
+    out = tmp_path / "scores"
+    assert main(["bench", "score", str(bench), str(preds), "--out", str(out)]) == 0
+    first = (out / "summary.json").read_bytes()
+    capsys.readouterr()
+    assert main(["bench", "score", str(bench), str(preds), "--out", str(out)]) == 2
+    assert "holds an earlier `mmsynth bench score` output" in one_error_line(capsys)
+    assert main(["bench", "score", str(bench), str(preds), "--out", str(out), "--overwrite"]) == 0
+    assert (out / "summary.json").read_bytes() == first

@@ -59,6 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     s.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     s.add_argument("--out", type=Path, help="folder for summary.json, summary.csv, items.jsonl, scores.png "
                    "(default: PREDICTIONS without .jsonl + '.score/')")
+    s.add_argument("--overwrite", action="store_true", help="replace an earlier score in the --out folder")
     s.add_argument("--baseline", action="store_true", help="score the answer-prior baselines beside the model")
     s.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and the random baseline")
     s.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
@@ -102,11 +103,13 @@ def _score(args: argparse.Namespace) -> int:
     from mmsynth.errors import UserError
     from mmsynth.io import atomic_write_json, atomic_write_jsonl
     from mmsynth.llm import client_from_args
+    from mmsynth.outputs import claim_folder, seal_folder
     from mmsynth.rand import check_seed
     if not 1 <= args.bootstrap <= 100_000:
         raise UserError(f"--bootstrap must be from 1 to 100,000 resamples, got {args.bootstrap}")
     check_seed(args.seed)
     out = args.out or args.predictions.with_name(args.predictions.name.removesuffix(".jsonl") + ".score")
+    claim_folder(out, "bench score", args.overwrite, flag="--out")
     client = client_from_args(args, out / ".judge_cache", "--judge", temperature=0.0, max_tokens=8)
     summary, items = score_bench(args.bench, args.predictions, args.baseline, args.seed, args.bootstrap, client)
     try:
@@ -115,6 +118,7 @@ def _score(args: argparse.Namespace) -> int:
             atomic_write_jsonl(out / "items.jsonl", item_rows(items))
             write_csv(summary, out / "summary.csv")
             bar_chart(summary, out / "scores.png")
+        seal_folder(out, "bench score", f"{args.predictions.resolve()} on {args.bench.resolve()}")
     except OSError as e:
         raise UserError(f"{out}: cannot write the scores ({e.strerror}); choose a folder with --out") from None
     if args.json:

@@ -7,6 +7,7 @@ from pathlib import Path
 from mmsynth import export as exports
 from mmsynth.corpus import load_records, require_corpus
 from mmsynth.errors import UserError
+from mmsynth.outputs import claim_folder, seal_folder
 
 NAME = "export"
 HELP = "export a corpus as llava, sharegpt (LLaMA-Factory), hf (datasets), webdataset or instructblip"
@@ -19,6 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", required=True, help="destination folder")
     p.add_argument("--images", choices=("copy", "link", "none"), default="copy",
                    help="copy images (default), symlink them, or point into the corpus (json formats)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier export in OUT")
     p.add_argument("--shard-size", type=int, default=1000, help="records per webdataset tar")
     p.add_argument("--push-to-hub", metavar="REPO", help="hf format: also push to the Hub (your credentials)")
 
@@ -36,12 +38,10 @@ def run(args: argparse.Namespace) -> int:
     dest = Path(args.out)
     if dest.resolve() == root.resolve():
         raise UserError("the destination must differ from the corpus folder")
-    try:
-        dest.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"{dest}: cannot create ({e.strerror or e})") from None
+    claim_folder(dest, NAME, args.overwrite)
     opts = exports.ExportOptions(images=args.images, shard_size=args.shard_size, push_to_hub=args.push_to_hub)
     result = exports.EXPORTERS[args.format](records, root, dest, opts)
+    seal_folder(dest, NAME, f"{args.format} of {root.resolve()}")
     print(f"exported {result['records']} {args.format} records to {dest}"
           + "".join(f"; {k}: {v}" for k, v in result.items() if k.startswith("skipped") and v))
     return 0

@@ -113,3 +113,21 @@ def test_a_pickle_repeating_one_mask_is_refused_before_it_is_expanded(tmp_path):
     with pytest.raises(UserError, match=r"100,000 masks of 200x200 would take 3\.7 GiB \(at most 1\)"):
         load_masks(path, (200, 200))
     assert time.perf_counter() - t0 < 5
+
+
+def test_bench_build_from_a_corpus_recomputes_every_answer(small_corpus, tmp_path):
+    """A tampered answer never becomes gold: the record is dropped and counted."""
+    import shutil
+
+    from mmsynth.bench.build import BuildConfig, build
+    src = tmp_path / "src"
+    shutil.copytree(small_corpus, src)
+    shard = sorted((src / "data").glob("*.jsonl"))[0]
+    recs = [json.loads(line) for line in shard.read_text().splitlines()]
+    qa = next(q for q in recs[0]["qa"] if q["answer_type"] == "number" and not q.get("options"))
+    qa["answer"] += 1000
+    shard.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    meta = build(BuildConfig(out=tmp_path / "bench", n=40, source_corpus=src))
+    assert meta["counts"]["samples_failed"] == {recs[0]["generator"]: 1}
+    answers = [json.loads(line) for line in (tmp_path / "bench" / "answers.jsonl").read_text().splitlines()]
+    assert answers and all(a["origin"]["record"] != recs[0]["id"] for a in answers)

@@ -26,6 +26,7 @@ from mmsynth.generator import ImageRef
 from mmsynth.images import BadImage, record_images
 from mmsynth.rand import rng_for, shuffled
 from mmsynth.record import is_long_answer
+from mmsynth.validate import record_problem
 
 
 @dataclass
@@ -173,10 +174,16 @@ class CorpusSource:
     def candidates(self, quotas: Quotas) -> Iterator[Candidate]:
         rng = rng_for(self.seed, 0, "bench.from-corpus")
         strata = self.strata()
+        generators: dict = {}
         for rec in shuffled(rng, self.records):
+            problem = record_problem(self.root, rec, generators)   # every answer recomputed from its source
+            if problem:   # skipped and counted, like a failing generator sample
+                self.failures[rec["generator"]] += 1
+                self.first_error.setdefault(rec["generator"], f"record {rec['id']}: {problem[1]}")
+                continue
             try:
                 blobs, exts = encode_images(record_images(self.root, rec))
-            except (BadImage, OSError) as e:   # skipped and counted, like a failing generator sample
+            except (BadImage, OSError) as e:
                 self.failures[rec["generator"]] += 1
                 self.first_error.setdefault(rec["generator"], f"record {rec['id']}: {e}")
                 continue

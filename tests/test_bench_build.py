@@ -273,8 +273,8 @@ def test_cli_build_then_score_end_to_end(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["overall"] == 1.0 and summary["missing"] == [] and summary["problems"] == []
     assert 0 <= summary["baselines"]["majority"]["overall"] < 1
-    assert {p.name for p in (tmp_path / "p.score").iterdir()} == {"summary.json", "summary.csv", "items.jsonl",
-                                                                  "scores.png"}
+    scores = {p.name for p in (tmp_path / "p.score").iterdir() if not p.name.startswith(".")}
+    assert scores == {"summary.json", "summary.csv", "items.jsonl", "scores.png"}
     assert main(["bench", "build", "-g", FIXTURE, "--from", str(bench), "-n", "1", "-o", str(tmp_path / "x")]) == 2
     assert "not both or neither" in capsys.readouterr().err
 

@@ -84,15 +84,17 @@ def claim_file(path: str | Path, command: str, recognise: Callable[[Path], bool]
 FOLDER_MARK = ".mmsynth-output.json"
 
 
-def claim_folder(dest: str | Path, command: str, overwrite: bool = False, flag: str = "-o") -> Path:
+def claim_folder(dest: str | Path, command: str, overwrite: bool = False, flag: str = "-o",
+                 keep: tuple[str, ...] = ()) -> Path:
     """Make ``dest`` ready to take the output of ``command``: a new or empty folder, or, with
     ``overwrite``, one that holds an earlier output of ``command`` (removed whole first).
     A folder holding anything else is refused with one line, whatever the flags. The folder is
-    marked as ``command``'s (status running) before anything is written into it."""
+    marked as ``command``'s (status running) before anything is written into it. Entries named
+    in ``keep`` (a cache of paid-for work, such as the judge's replies) survive the replacement."""
     dest = Path(dest)
     if dest.exists() and not dest.is_dir():
         raise UserError(f"{flag} {dest}: exists and is not a folder")
-    if dest.is_dir() and any(dest.iterdir()):
+    if dest.is_dir() and any(p.name not in keep for p in dest.iterdir()):
         mark = _read_mark(dest)
         if mark.get("command") != command:
             what = f"an output of `mmsynth {mark['command']}`" if mark.get("command") else "no mmsynth output"
@@ -100,7 +102,7 @@ def claim_folder(dest: str | Path, command: str, overwrite: bool = False, flag: 
         if not overwrite:
             raise UserError(f"{flag} {dest}: holds an earlier `mmsynth {command}` output "
                             f"({mark.get('about', 'unfinished')}); use --overwrite to replace it or choose another folder")
-        _remove_output(dest, mark)
+        _remove_output(dest, mark, keep)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -127,21 +129,21 @@ def _read_mark(dest: Path) -> dict:
     return mark if isinstance(mark, dict) and isinstance(mark.get("command"), str) else {}
 
 
-def _remove_output(dest: Path, mark: dict) -> None:
+def _remove_output(dest: Path, mark: dict, keep: tuple[str, ...] = ()) -> None:
     """Remove what an earlier output wrote: the entries its mark lists, or, for one that was
     interrupted (the folder was empty when it began), everything in the folder."""
     listed = mark.get("files") if mark.get("status") == "complete" else None
     names = listed if isinstance(listed, list) else [p.name for p in dest.iterdir()]
     for name in names:
         path = dest / name
-        if not isinstance(name, str) or "/" in name or name in ("", ".", "..") or not path.exists():
+        if not isinstance(name, str) or "/" in name or name in ("", ".", "..", *keep) or not path.exists():
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()
     (dest / FOLDER_MARK).unlink(missing_ok=True)
-    left = sorted(p.name for p in dest.iterdir())
+    left = sorted(p.name for p in dest.iterdir() if p.name not in keep)
     if left:
         raise UserError(f"{dest}: holds other files besides the earlier output ({', '.join(left[:3])}); "
                         "choose another folder")

@@ -121,13 +121,11 @@ class ShardMaker(JobBase):
 
     def store(self, img: Image.Image | Path, generator: str, index: int, k: int, n_images: int,
               sizes: dict[str, int]) -> str:
-        """Write one image of a sample; its corpus path (its size goes into ``sizes``, which the
-        shard's log keeps for ``--resume`` to check). A rendered image belongs to its sample;
+        """Write one image of a sample; its corpus path (a rendered image's size goes into
+        ``sizes``, which the shard's log keeps for ``--resume`` to check). A rendered image belongs to its sample;
         a loaded photo (a file) is stored once per corpus by content, however many samples use it."""
-        if isinstance(img, Path):
-            rel = store_shared(self.out, img, img.suffix, link=self.cfg.images == "link")
-            sizes[rel] = (Path(self.out) / rel).stat().st_size
-            return rel
+        if isinstance(img, Path):   # named by its sha256; --resume checks that it exists
+            return store_shared(self.out, img, img.suffix, link=self.cfg.images == "link")
         rel = image_path(generator, index, k, n_images, self.cfg.image_format)
         sizes[rel] = write_image(self.out, rel, img, self.cfg.image_format)
         return rel

@@ -61,9 +61,11 @@ def test_the_judge_decides_free_form_answers_beside_the_rules(small_bench, tmp_p
         assert body["model"] == "judge-m" and body["temperature"] == 0
         assert "Reference answer:" in body["messages"][-1]["content"] and "Question:" in body["messages"][-1]["content"]
         sent = len(srv.requests)
-        assert main(args) == 0  # a rerun is answered from the cache
+        assert main(args) == 2  # the folder holds that output now: replacing it is asked for (issue #22)
+        assert "use --overwrite to replace it" in capsys.readouterr().err and len(srv.requests) == sent
+        assert main(args + ["--overwrite"]) == 0  # a rerun is answered from the cache, which --overwrite keeps
         assert json.loads(capsys.readouterr().out)["judge"]["cache_hits"] == j["asked"] and len(srv.requests) == sent
-        assert main(args[:-1]) == 0 and "LLM judge judge-m: asked about" in capsys.readouterr().out
+        assert main(args[:-1] + ["--overwrite"]) == 0 and "LLM judge judge-m: asked about" in capsys.readouterr().out
     finally:
         srv.close()
 

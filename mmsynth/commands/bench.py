@@ -109,8 +109,8 @@ def _score(args: argparse.Namespace) -> int:
         raise UserError(f"--bootstrap must be from 1 to 100,000 resamples, got {args.bootstrap}")
     check_seed(args.seed)
     out = args.out or args.predictions.with_name(args.predictions.name.removesuffix(".jsonl") + ".score")
-    claim_folder(out, "bench score", args.overwrite, flag="--out")
     client = client_from_args(args, out / ".judge_cache", "--judge", temperature=0.0, max_tokens=8)
+    claim_folder(out, "bench score", args.overwrite, flag="--out", keep=(".judge_cache",))   # replies stay cached
     summary, items = score_bench(args.bench, args.predictions, args.baseline, args.seed, args.bootstrap, client)
     try:
         atomic_write_json(out / "summary.json", summary)

@@ -60,10 +60,11 @@ class Audit:
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or \
                 (flags or 0) & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
             (self.written if writing else self.read).add(real)
-        elif event in CHANGES:
+        elif event in CHANGES:   # these act on a link itself, not on what it points to
             for path in (args[i] for i in CHANGES[event]):
                 if isinstance(path, (str, bytes, os.PathLike)):
-                    self.written.add(os.path.realpath(os.fsdecode(path)))
+                    head, name = os.path.split(os.path.abspath(os.fsdecode(path)))
+                    self.written.add(os.path.join(os.path.realpath(head), name))
 
 
 AUDIT = Audit()

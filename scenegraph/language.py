@@ -1,9 +1,10 @@
-"""Words the question templates need: plurals, mass nouns, attribute types (data in ``data/``)."""
+"""Words the question templates need: articles, plurals, mass nouns, attribute types (data in ``data/``)."""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
+import inflect
 import yaml
 
 DATA = Path(__file__).with_name("data")
@@ -48,3 +49,18 @@ def plural(label: str) -> str:
     else:
         word = last + "s"
     return f"{head} {word}" if head else word
+
+
+@lru_cache(maxsize=1)
+def _inflect() -> inflect.engine:
+    return inflect.engine()
+
+
+def a(phrase: str) -> str:
+    """The phrase with its indefinite article: "a red cube", "an orange", "an umbrella"."""
+    return _inflect().a(phrase)
+
+
+def count_phrase(n: int, label: str) -> str:
+    """"1 cube", "3 cubes"."""
+    return f"{n} {label if n == 1 else plural(label)}"

@@ -10,6 +10,10 @@ A scene is a JSON-serialisable dict (it is stored as the sample's ``source``)::
      "relations": [[0, "holding", 1], ...],                         # subject, predicate, object
      "depth_gap": 0.06 | None, "rarity": {"bat": 0.7, ...}}
 
+Optional per object: ``pixels`` (visible pixels), ``visible`` (visible share of the
+unoccluded silhouette), ``ground`` (``[x, z, radius]`` on the floor, synthetic scenes)
+and ``unclear`` (attribute types not readable from the image, e.g. ``["size"]``).
+
 Conventions, in one place:
 
 * **distance** is the camera distance of an object (the median over its visible
@@ -22,30 +26,112 @@ Conventions, in one place:
 * **depth_gap**: two distances closer than this are not compared (no near-ties).
 * **rarity**: a weight per label, larger for labels rare in the data set, so that
   question sampling favours rare concepts.
+* **as seen in the image**: only *referable* objects (enough visible pixels) are named,
+  boxed or asked about; a name must rule out every other object, however hidden; a
+  relation is used only where it is clear (:mod:`scenegraph.relations`).
+
+Derived tables (names, relations) are computed once per scene and cached.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
+from functools import wraps
 from itertools import combinations
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from mmsynth.errors import NotApplicable
-from scenegraph.language import attribute_type
+from scenegraph.language import attribute_type, attribute_types
+from scenegraph.relations import Relations, params
+
+R = TypeVar("R")
+_MEMO: OrderedDict[int, tuple[dict, tuple, dict]] = OrderedDict()
+MEMO_SCENES = 256
 
 AXES = {"x": (0, 2), "y": (1, 3)}
 
 
 def make_object(label: str, box: list[float], attributes: list[str] | None = None,
-                distance: float | None = None, points: list | None = None) -> dict:
-    """One object of a scene, with boxes rounded to 0.1 px and attributes de-duplicated in order."""
+                distance: float | None = None, points: list | None = None, **seen: Any) -> dict:
+    """One object of a scene, with boxes rounded to 0.1 px and attributes de-duplicated in order.
+
+    ``seen`` adds what the image shows of it: ``pixels``, ``visible``, ``ground``, ``unclear``.
+    """
     attrs: list[str] = []
     for a in attributes or []:
         a = str(a).strip().lower()
         if a and a not in attrs:
             attrs.append(a)
-    return {"label": str(label).strip().lower(), "box": [round(float(v), 1) for v in box],
-            "attributes": attrs, "distance": None if distance is None else round(float(distance), 4),
-            "points": list(points or [])}
+    obj = {"label": str(label).strip().lower(), "box": [round(float(v), 1) for v in box],
+           "attributes": attrs, "distance": None if distance is None else round(float(distance), 4),
+           "points": list(points or [])}
+    obj.update({k: v for k, v in seen.items() if v is not None})
+    return obj
+
+
+def _fingerprint(scene: dict) -> tuple:
+    return (tuple((o["label"], tuple(o["box"]), tuple(o["attributes"]), o.get("distance"), tuple(o.get("unclear", ())),
+                   o.get("pixels"), o.get("visible")) for o in scene["objects"]),
+            tuple(tuple(r) for r in scene["relations"]), scene.get("depth_gap"), scene["width"], scene["height"])
+
+
+def per_scene(fn: Callable[[dict], R]) -> Callable[[dict], R]:
+    """Compute ``fn(scene)`` once per scene (a scene edited since is recomputed)."""
+    @wraps(fn)
+    def wrapper(scene: dict) -> R:
+        key = id(scene)
+        entry = _MEMO.get(key)
+        if entry is None or entry[0] is not scene or entry[1] != _fingerprint(scene):
+            entry = (scene, _fingerprint(scene), {})
+            _MEMO[key] = entry
+            if len(_MEMO) > MEMO_SCENES:
+                _MEMO.popitem(last=False)
+        memo = entry[2]
+        if fn.__name__ not in memo:
+            memo[fn.__name__] = fn(scene)
+        return memo[fn.__name__]
+    return wrapper
+
+
+@per_scene
+def relations(scene: dict) -> Relations:
+    """The scene's relation table (every pair; see :mod:`scenegraph.relations`)."""
+    return Relations(scene)
+
+
+def pixels(scene: dict, i: int) -> float:
+    """Visible pixels of object ``i`` (its box area when the loader had no mask)."""
+    o = scene["objects"][i]
+    if o.get("pixels") is not None:
+        return float(o["pixels"])
+    x1, y1, x2, y2 = o["box"]
+    return max(0.0, x2 - x1) * max(0.0, y2 - y1)
+
+
+@per_scene
+def referable(scene: dict) -> list[bool]:
+    """Per object: visible enough to be named, boxed or asked about."""
+    p = params()
+    return [pixels(scene, i) >= p["min_refer_pixels"] and (o.get("visible") is None or o["visible"] >= p["min_visible_share"])
+            for i, o in enumerate(scene["objects"])]
+
+
+def attr_status(obj: dict, attr: str) -> bool | None:
+    """Whether the image shows ``obj`` has ``attr``: True, False, or None (its type is unclear)."""
+    if attr in obj["attributes"]:
+        return True
+    return None if attribute_type(attr) in obj.get("unclear", ()) else False
+
+
+def possible_attributes(obj: dict) -> set[str]:
+    """Attributes a viewer could read into the object: its own plus every value of an unclear type."""
+    out = set(obj["attributes"])
+    for kind in obj.get("unclear", ()):
+        out |= set(attribute_types()[kind]["values"])
+    return out
+
+
+def fully_clear(obj: dict) -> bool:
+    return not obj.get("unclear")
 
 
 def norm_box(scene: dict, i: int) -> list[float]:
@@ -80,20 +166,23 @@ def typed_value(obj: dict, kind: str) -> str | None:
     return values[0] if len(set(values)) == 1 else None
 
 
+@per_scene
 def names(scene: dict) -> list[str | None]:
-    """An unambiguous name per object ("cube", "red cube", "large red cube"), or None.
+    """An unambiguous name per referable object ("cube", "red cube", "large red cube"), or None.
 
     A bare label names an object when no other object has that label; otherwise the
-    shortest set of (at most two) attributes that no other same-label object shares.
+    shortest set of (at most two) attributes that no other same-label object has or could
+    be read to have (an unclear size could be either). Hidden objects count as others.
     """
     objs = scene["objects"]
+    ok = referable(scene)
     by_label: dict[str, list[int]] = {}
     for i, o in enumerate(objs):
         by_label.setdefault(o["label"], []).append(i)
     out: list[str | None] = []
     for i, o in enumerate(objs):
-        others = [set(objs[j]["attributes"]) for j in by_label[o["label"]] if j != i]
-        out.append(_distinguish(o, others))
+        others = [possible_attributes(objs[j]) for j in by_label[o["label"]] if j != i]
+        out.append(_distinguish(o, others) if ok[i] else None)
     return out
 
 
@@ -107,29 +196,39 @@ def _distinguish(obj: dict, others: list[set]) -> str | None:
     return None
 
 
+@per_scene
 def descriptions(scene: dict) -> dict[str, int]:
-    """Every description ("cube", "red cube") that picks out exactly one object, with its index.
+    """Every description ("cube", "red cube") that picks out exactly one referable object.
 
     Multi-image questions match objects across images by description: "the red cube"
-    in Image 1 and "the red cube" in Image 2.
+    in Image 1 and "the red cube" in Image 2. No other object may match it, or could.
     """
-    found: dict[str, list[int]] = {}
+    ok = referable(scene)
+    could: dict[str, list[int]] = {}
+    for i, o in enumerate(scene["objects"]):
+        for d in [o["label"]] + [f"{a} {o['label']}" for a in possible_attributes(o)]:
+            could.setdefault(d, []).append(i)
+    out = {}
     for i, o in enumerate(scene["objects"]):
         for d in [o["label"]] + [f"{a} {o['label']}" for a in o["attributes"]]:
-            found.setdefault(d, []).append(i)
-    return {d: ids[0] for d, ids in found.items() if len(ids) == 1}
+            if ok[i] and could[d] == [i]:
+                out[d] = i
+    return out
 
 
+@per_scene
 def named(scene: dict) -> list[int]:
     """Indices of the objects that have an unambiguous name."""
     return [i for i, n in enumerate(names(scene)) if n is not None]
 
 
+@per_scene
 def unique_regions(scene: dict) -> list[int]:
-    """Indices of objects whose normalised box no other object shares (a region names them)."""
+    """Referable objects whose normalised box no other object shares (a region names them)."""
     boxes = [tuple(norm_box(scene, i)) for i in range(len(scene["objects"]))]
     counts = Counter(boxes)
-    return [i for i, b in enumerate(boxes) if counts[b] == 1 and b[0] < b[2] and b[1] < b[3]]
+    ok = referable(scene)
+    return [i for i, b in enumerate(boxes) if ok[i] and counts[b] == 1 and b[0] < b[2] and b[1] < b[3]]
 
 
 def separated(scene: dict, a: int, b: int, axis: str) -> bool:
@@ -137,20 +236,6 @@ def separated(scene: dict, a: int, b: int, axis: str) -> bool:
     lo, hi = AXES[axis]
     ba, bb = scene["objects"][a]["box"], scene["objects"][b]["box"]
     return ba[hi] <= bb[lo] or bb[hi] <= ba[lo]
-
-
-def predicates(scene: dict, s: int, o: int) -> list[str]:
-    """Distinct predicates from subject ``s`` to object ``o``, in file order."""
-    out: list[str] = []
-    for ss, p, oo in scene["relations"]:
-        if ss == s and oo == o and p not in out:
-            out.append(p)
-    return out
-
-
-def single_predicate(scene: dict, s: int, o: int) -> str | None:
-    preds = predicates(scene, s, o)
-    return preds[0] if len(preds) == 1 else None
 
 
 def distance(scene: dict, i: int) -> float:

@@ -159,7 +159,8 @@ def build_scene(scene_id: str, objects: list[dict], relations: list[list], width
         dist = o.get("distance")
         if dist is None and distances is not None:
             dist = object_distance(distances, m, o["box"])
-        objs.append(make_object(o["label"], o["box"], o.get("attributes"), dist, pts))
+        objs.append(make_object(o["label"], o["box"], o.get("attributes"), dist, pts,
+                                pixels=None if m is None else int(m.sum())))
     has_depth = any(o["distance"] is not None for o in objs)
     gap = depth_gap(distances) if distances is not None else (_gap_from_objects(objs) if has_depth else None)
     return {"id": scene_id, "image": None, "width": width, "height": height, "objects": objs,

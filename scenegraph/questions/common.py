@@ -1,7 +1,7 @@
 """Helpers the single- and multi-image solvers share: choosing among valid slots, phrases."""
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
@@ -32,3 +32,24 @@ def check(condition: bool, why: str) -> None:
     """NotApplicable unless ``condition``: a solver re-run on a stored spec states its premise."""
     if not condition:
         raise NotApplicable(why)
+
+
+TRIES = 40
+
+
+def lazy(solve: Callable[..., Any], tries: int = TRIES) -> Callable[[Callable[[dict, np.random.Generator], dict]], Callable]:
+    """Turn a slot *drawer* into a binder: draw slots, test them with the family's solver,
+    retry; NotApplicable after ``tries`` draws. Nothing is enumerated, so a big scene
+    costs no more than a small one, and the solver alone decides what is well posed."""
+    def deco(draw: Callable[[dict, np.random.Generator], dict]) -> Callable[[dict, np.random.Generator], dict]:
+        def bind(spec: dict, rng: np.random.Generator) -> dict:
+            for _ in range(tries):
+                try:
+                    slots = draw(spec, rng)
+                    solve(spec, **slots)
+                    return slots
+                except NotApplicable:
+                    continue
+            raise NotApplicable(f"no well-posed question in {tries} draws")
+        return bind
+    return deco

@@ -1,5 +1,10 @@
 """Multi-image question families over several scene graphs (``spec["scenes"]``, shown as
-Image 1, Image 2, ... in that order; the generator shuffles the order)."""
+Image 1, Image 2, ... in that order; the generator shuffles the order).
+
+The single-image rule holds in every image: whether an image has a thing is three-valued
+(yes, no, or unsure when the only such object is barely visible or its attribute is
+unclear), relations come from each image's full relation table, and a question is asked
+only when no unsure value could change its answer."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from mmsynth.questions import Solution, Solvers, load_families
+from mmsynth.errors import NotApplicable
 from scenegraph import model as M
+from scenegraph.language import a as with_article
 from scenegraph.language import is_countable, plural
 from scenegraph.questions.common import check, choose, join
+from scenegraph.relations import FAILS, HOLDS
 
 Q = Solvers()
 POLARITY = ("has", "lacks")
@@ -32,14 +40,32 @@ def _attributed(spec: dict) -> list[tuple[str, str]]:
 
 
 def _triples(s: dict) -> set[tuple[str, str, str]]:
-    objs = s["objects"]
-    return {(objs[a]["label"], p, objs[b]["label"]) for a, p, b in s["relations"]}
+    """Label triples that hold between two referable objects."""
+    objs, ok = s["objects"], M.referable(s)
+    return {(objs[a]["label"], p, objs[b]["label"]) for a, p, b in M.relations(s).holding() if ok[a] and ok[b]}
+
+
+def _present(s: dict, label: str, attr: str | None = None) -> bool | None:
+    """Whether the image shows a (``attr``) ``label``: True (a referable one), False (none
+    could be), None (only a barely visible one, or one whose attribute is unclear)."""
+    ok = M.referable(s)
+    found: bool | None = False
+    for i, o in enumerate(s["objects"]):
+        if o["label"] != label:
+            continue
+        status = True if attr is None else M.attr_status(o, attr)
+        if status and ok[i]:
+            return True
+        if status is not False:
+            found = None
+    return found
 
 
 # --- which image has / lacks ---------------------------------------------------------
 
-def _odd_one(flags: list[bool], polarity: str) -> int:
-    """The one image that has (or lacks) the thing; NotApplicable unless exactly one."""
+def _odd_one(flags: list[bool | None], polarity: str) -> int:
+    """The one image that has (or lacks) the thing; NotApplicable unless exactly one, all sure."""
+    check(None not in flags, "an image shows it unclearly")
     want = polarity == "has"
     hits = [k for k, f in enumerate(flags) if f == want]
     check(len(hits) == 1, f"not exactly one image {polarity} it")
@@ -60,12 +86,12 @@ def _bind_odd(spec: dict, rng: np.random.Generator, things: list, flags_of, weig
     return choose(rng, options, lambda x: weight(x[0]))
 
 
-def _is_odd(flags: list[bool], polarity: str) -> bool:
-    return sum(f == (polarity == "has") for f in flags) == 1
+def _is_odd(flags: list[bool | None], polarity: str) -> bool:
+    return None not in flags and sum(f == (polarity == "has") for f in flags) == 1
 
 
-def _has_object(spec: dict, label: str) -> list[bool]:
-    return [any(o["label"] == label for o in s["objects"]) for s in spec["scenes"]]
+def _has_object(spec: dict, label: str) -> list[bool | None]:
+    return [_present(s, label) for s in spec["scenes"]]
 
 
 @Q.bind("scene.multi.has.object")
@@ -76,13 +102,13 @@ def _bind_has_object(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("scene.multi.has.object")
 def _has_object_solve(spec: dict, label: str, polarity: str) -> Solution:
-    sol = _which_image(spec, _has_object(spec, label), polarity, f"a {label}")
-    sol.fields["thing"] = f"a {label}"
+    sol = _which_image(spec, _has_object(spec, label), polarity, with_article(label))
+    sol.fields["thing"] = with_article(label)
     return sol
 
 
-def _has_attributed(spec: dict, pair: list[str]) -> list[bool]:
-    return [any(o["label"] == pair[1] and pair[0] in o["attributes"] for o in s["objects"]) for s in spec["scenes"]]
+def _has_attributed(spec: dict, pair: list[str]) -> list[bool | None]:
+    return [_present(s, pair[1], pair[0]) for s in spec["scenes"]]
 
 
 @Q.bind("scene.multi.has.attributed")
@@ -94,13 +120,25 @@ def _bind_has_attr(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("scene.multi.has.attributed")
 def _has_attr_solve(spec: dict, pair: list[str], polarity: str) -> Solution:
-    sol = _which_image(spec, _has_attributed(spec, pair), polarity, f"a {pair[0]} {pair[1]}")
-    sol.fields["thing"] = f"a {pair[0]} {pair[1]}"
+    thing = with_article(f"{pair[0]} {pair[1]}")
+    sol = _which_image(spec, _has_attributed(spec, pair), polarity, thing)
+    sol.fields["thing"] = thing
     return sol
 
 
-def _has_relation(spec: dict, triple: list[str]) -> list[bool]:
-    return [tuple(triple) in _triples(s) for s in spec["scenes"]]
+def _has_relation(spec: dict, triple: list[str]) -> list[bool | None]:
+    return [_relation_present(s, *triple) for s in spec["scenes"]]
+
+
+def _relation_present(s: dict, la: str, pred: str, lb: str) -> bool | None:
+    """True if a referable ``la`` clearly stands in ``pred`` to a referable ``lb``; False if no
+    pair of such objects could; None otherwise."""
+    if tuple([la, pred, lb]) in _triples(s):
+        return True
+    rel, objs = M.relations(s), s["objects"]
+    subj = [i for i, o in enumerate(objs) if o["label"] == la]
+    obj = [j for j, o in enumerate(objs) if o["label"] == lb]
+    return False if all(rel.value(i, pred, j) == FAILS for i in subj for j in obj if i != j) else None
 
 
 @Q.bind("scene.multi.has.relation")
@@ -112,7 +150,7 @@ def _bind_has_rel(spec: dict, rng: np.random.Generator) -> dict:
 
 @Q.solve("scene.multi.has.relation")
 def _has_rel_solve(spec: dict, triple: list[str], polarity: str) -> Solution:
-    what = f"a {triple[0]} {triple[1]} a {triple[2]}"
+    what = f"{with_article(triple[0])} {triple[1]} {with_article(triple[2])}"
     sol = _which_image(spec, _has_relation(spec, triple), polarity, what)
     sol.fields["thing"] = what
     return sol
@@ -121,6 +159,10 @@ def _has_rel_solve(spec: dict, triple: list[str], polarity: str) -> Solution:
 # --- most / least --------------------------------------------------------------------
 
 def _counts(spec: dict, label: str) -> list[int]:
+    """Objects of ``label`` per image; NotApplicable if one of them is too small to count."""
+    floor = M.params()["min_refer_pixels"]
+    check(all(M.pixels(s, i) >= floor for s in spec["scenes"] for i, o in enumerate(s["objects"]) if o["label"] == label),
+          "an object of the kind is barely visible")
     return [M.label_counts(s)[label] for s in spec["scenes"]]
 
 
@@ -131,8 +173,8 @@ def _strict(values: list[int], most: bool) -> int | None:
 
 @Q.bind("scene.multi.extreme")
 def _bind_multi_extreme(spec: dict, rng: np.random.Generator) -> dict:
-    options = [(label, which) for label in _labels(spec) if is_countable(label) for which in ("most", "least")
-               if _strict(_counts(spec, label), which == "most") is not None]
+    options = [(label, which) for label in _labels(spec) if is_countable(label) and _countable_everywhere(spec, label)
+               for which in ("most", "least") if _strict(_counts(spec, label), which == "most") is not None]
     label, which = choose(rng, options, lambda x: _rarity(spec, x[0]))
     return {"label": label, "which": which}
 
@@ -150,20 +192,34 @@ def _multi_extreme(spec: dict, label: str, which: str) -> Solution:
                     fields={"things": plural(label), "word": word})
 
 
+def _countable_everywhere(spec: dict, label: str) -> bool:
+    try:
+        _counts(spec, label)
+        return True
+    except NotApplicable:
+        return False
+
+
 # --- common objects / attribute ------------------------------------------------------
 
 @Q.solve("scene.multi.common.objects")
 def _common_objects(spec: dict) -> Solution:
-    sets = [{o["label"] for o in s["objects"]} for s in spec["scenes"]]
-    common = sorted(set.intersection(*sets))
+    labels = _labels(spec)
+    presence = {label: [_present(s, label) for s in spec["scenes"]] for label in labels}
+    common = sorted(label for label, flags in presence.items() if all(flags))
     check(bool(common), "nothing in common")
+    check(not any(None in flags and False not in flags for flags in presence.values()), "an object is barely visible")
+    sets = [{o["label"] for o in s["objects"]} for s in spec["scenes"]]
     why = "; ".join(f"{image_name(j)}: {', '.join(sorted(x))}" for j, x in enumerate(sets))
     return Solution(common, rationale=f"Objects per image: {why}.")
 
 
 def _only(s: dict, label: str) -> dict | None:
-    objs = [o for o in s["objects"] if o["label"] == label]
-    return objs[0] if len(objs) == 1 else None
+    """The one object of ``label``, if it is referable and all its attributes are clear."""
+    objs = [i for i, o in enumerate(s["objects"]) if o["label"] == label]
+    if len(objs) != 1 or not M.referable(s)[objs[0]] or not M.fully_clear(s["objects"][objs[0]]):
+        return None
+    return s["objects"][objs[0]]
 
 
 def _shared_attributes(spec: dict, label: str) -> list[str] | None:
@@ -186,14 +242,15 @@ def _common_attr(spec: dict, label: str) -> Solution:
     per = "; ".join(f"{image_name(j)}: {', '.join(_only(s, label)['attributes'])}" for j, s in enumerate(spec["scenes"]))
     others = sorted({a for s in spec["scenes"] for a in _only(s, label)["attributes"]} - set(shared))
     return Solution(shared[0], rationale=f"The {label}'s attributes: {per}.", distractors=others,
-                    fields={"label_name": label, "label_plural": plural(label)})
+                    fields={"label_name": label, "label_plural": plural(label), "a_label": with_article(label)})
 
 
 # --- totals --------------------------------------------------------------------------
 
 @Q.bind("scene.multi.count.total")
 def _bind_total(spec: dict, rng: np.random.Generator) -> dict:
-    options = [label for label in _labels(spec) if is_countable(label) and sum(c > 0 for c in _counts(spec, label)) >= 2]
+    options = [label for label in _labels(spec) if is_countable(label) and _countable_everywhere(spec, label)
+               and sum(c > 0 for c in _counts(spec, label)) >= 2]
     return {"label": choose(rng, options, lambda t: _rarity(spec, t))}
 
 
@@ -207,12 +264,25 @@ def _total(spec: dict, label: str) -> Solution:
 
 
 def _attr_counts(spec: dict, attr: str, label: str) -> list[int]:
+    """Objects of ``label`` with ``attr`` per image; NotApplicable if one's attribute type is unclear."""
+    _counts(spec, label)
+    status = [M.attr_status(o, attr) for s in spec["scenes"] for o in s["objects"] if o["label"] == label]
+    check(None not in status, "an attribute is unclear in the image")
     return [sum(o["label"] == label and attr in o["attributes"] for o in s["objects"]) for s in spec["scenes"]]
+
+
+def _attr_countable(spec: dict, attr: str, label: str) -> bool:
+    try:
+        _attr_counts(spec, attr, label)
+        return True
+    except NotApplicable:
+        return False
 
 
 @Q.bind("scene.multi.count.attributed")
 def _bind_attr_total(spec: dict, rng: np.random.Generator) -> dict:
-    options = [list(p) for p in _attributed(spec) if is_countable(p[1]) and sum(c > 0 for c in _attr_counts(spec, *p)) >= 2]
+    options = [list(p) for p in _attributed(spec) if is_countable(p[1]) and _attr_countable(spec, *p)
+               and sum(c > 0 for c in _attr_counts(spec, *p)) >= 2]
     return {"pair": choose(rng, options, lambda p: _rarity(spec, p[1]))}
 
 
@@ -257,40 +327,44 @@ def _attr_diff_solve(spec: dict, label: str, first: int, second: int) -> Solutio
     return Solution(diff, rationale=why, fields={"label_name": label, "img_a": image_name(first), "img_b": image_name(second)})
 
 
-def _relation_of(s: dict, a: str, b: str) -> str | None:
-    """The one predicate from the object described ``a`` to the one described ``b``, if any."""
-    desc = M.descriptions(s)
-    if a not in desc or b not in desc:
+def _differing(spec: dict, labels: list[str], first: int, second: int) -> str | None:
+    """The one predicate that clearly holds from the object described ``labels[0]`` to the one
+    described ``labels[1]`` in image ``first`` and clearly fails in ``second``, when no other
+    predicate could (hold or be unsure in the first, fail or be unsure in the second)."""
+    sj, sk = spec["scenes"][first], spec["scenes"][second]
+    dj, dk = M.descriptions(sj), M.descriptions(sk)
+    if not all(d in dj and d in dk for d in labels) or labels[0] == labels[1]:
         return None
-    return M.single_predicate(s, desc[a], desc[b])
+    rj, rk = M.relations(sj), M.relations(sk)
+    (aj, bj), (ak, bk) = (dj[labels[0]], dj[labels[1]]), (dk[labels[0]], dk[labels[1]])
+    maybe = [p for p in sorted(set(rj.predicates()) | set(rk.predicates()))
+             if rj.value(aj, p, bj) != FAILS and rk.value(ak, p, bk) != HOLDS]
+    if len(maybe) == 1 and rj.holds(aj, maybe[0], bj) and rk.value(ak, maybe[0], bk) == FAILS:
+        return maybe[0]
+    return None
 
 
 @Q.bind("scene.multi.diff.relations")
 def _bind_rel_diff(spec: dict, rng: np.random.Generator) -> dict:
-    options = set()
-    for j, k in _image_pairs(spec):
-        s = spec["scenes"][j]
-        by_object: dict[int, list[str]] = {}
-        for d, i in M.descriptions(s).items():
-            by_object.setdefault(i, []).append(d)
-        for a, _, b in s["relations"]:
-            for da in by_object.get(a, []):
-                for db in by_object.get(b, []):
-                    pj, pk = _relation_of(s, da, db), _relation_of(spec["scenes"][k], da, db)
-                    if pj and pk and pj != pk:
-                        options.add((da, db, j, k))
-    da, db, j, k = choose(rng, sorted(options), lambda x: _rarity(spec, x[0].split(" ")[-1]))
-    return {"labels": [da, db], "first": j, "second": k}
+    n = len(spec["scenes"])
+    for _ in range(40):
+        j, k = (int(v) for v in rng.choice(n, size=2, replace=False))
+        shared = sorted(set(M.descriptions(spec["scenes"][j])) & set(M.descriptions(spec["scenes"][k])))
+        if len(shared) < 2:
+            continue
+        da, db = (shared[int(v)] for v in rng.choice(len(shared), size=2, replace=False))
+        if _differing(spec, [da, db], j, k):
+            return {"labels": [da, db], "first": j, "second": k}
+    raise NotApplicable("no relation that differs clearly between two images")
 
 
 @Q.solve("scene.multi.diff.relations")
 def _rel_diff(spec: dict, labels: list[str], first: int, second: int) -> Solution:
-    pj = _relation_of(spec["scenes"][first], *labels)
-    pk = _relation_of(spec["scenes"][second], *labels)
-    check(bool(pj and pk and pj != pk), "no single differing relation")
-    why = f"In {image_name(first)} the {labels[0]} is {pj} the {labels[1]}; in {image_name(second)} it is {pk} it."
-    others = sorted({p for s in spec["scenes"] for _, p, _ in s["relations"]} - {pj})
-    return Solution(pj, rationale=why, distractors=[pk] + [p for p in others if p != pk],
+    pj = _differing(spec, labels, first, second)
+    check(pj is not None, "no single clearly differing relation")
+    why = f"In {image_name(first)} the {labels[0]} is {pj} the {labels[1]}; in {image_name(second)} it is not."
+    preds = sorted(set(M.relations(spec["scenes"][first]).predicates()) - {pj})
+    return Solution(pj, rationale=why, distractors=preds,
                     fields={"a_label": labels[0], "b_label": labels[1], "img_a": image_name(first),
                             "img_b": image_name(second)})
 

@@ -1,8 +1,13 @@
 """Single-image question families over a scene graph (``spec["scenes"][0]``).
 
-Every binder enumerates the well-posed choices (unambiguous references, strict
-extremes, minimum depth gaps, countable nouns) and picks one, weighting rare concepts
-up; every solver recomputes the answer from the scene alone, so ``verify`` re-checks it.
+One rule for all: a question is asked only if exactly one answer is valid *as seen in
+the image*. Objects are referred to only when visible enough and named unambiguously
+(:func:`scenegraph.model.names`); relations come from the scene's full relation table,
+three-valued (:mod:`scenegraph.relations`), so a reference or answer stands only when no
+other object or predicate holds or could hold; size words only where they hold visually.
+Binders draw slots at random and let the solver test them (:func:`common.lazy`): no
+option list is built, so 35-object scenes cost little more than small ones. Solvers
+re-run on the stored scene, so ``validate`` re-checks uniqueness as well as the answer.
 """
 from __future__ import annotations
 
@@ -10,11 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
+from mmsynth.errors import NotApplicable
 from mmsynth.questions import Solution, Solvers, load_families
-from mmsynth.rand import pick, pick_n, randint, shuffled
+from mmsynth.rand import pick, pick_n, randint, shuffled, weighted
 from scenegraph import model as M
-from scenegraph.language import attribute_type, attribute_types, is_countable, plural
-from scenegraph.questions.common import check, choose, join, the
+from scenegraph.language import attribute_type, attribute_types, count_phrase, is_countable, plural
+from scenegraph.questions.common import check, join, lazy, the
+from scenegraph.relations import FAILS, HOLDS
 
 Q = Solvers()
 EXTREMES = {"left": ("x", 0, "left-most"), "right": ("x", 2, "right-most"),
@@ -25,62 +32,73 @@ def scene_of(spec: dict) -> dict:
     return spec["scenes"][0]
 
 
-def _label_weight(scene: dict):
-    return lambda label: M.rarity(scene, label)
+def _draw(rng: np.random.Generator, s: dict, pool: list[int]) -> int:
+    """One object of ``pool``, rarer labels more often; NotApplicable on an empty pool."""
+    if not pool:
+        raise NotApplicable("no object to ask about")
+    return weighted(rng, pool, [M.rarity(s, s["objects"][i]["label"]) for i in pool])
 
 
-def _obj_weight(scene: dict):
-    return lambda i: M.rarity(scene, scene["objects"][i]["label"])
+def _countable(s: dict, label: str) -> list[dict]:
+    """The objects of ``label``, when a viewer can count them: a countable noun, every one of
+    them with enough visible pixels (a sliver might or might not be counted)."""
+    check(is_countable(label), "mass noun")
+    objs = [i for i, o in enumerate(s["objects"]) if o["label"] == label]
+    check(all(M.pixels(s, i) >= M.params()["min_refer_pixels"] for i in objs), "an object of the kind is barely visible")
+    return [s["objects"][i] for i in objs]
 
 
 # --- counting ------------------------------------------------------------------------
 
-@Q.bind("scene.count.objects")
-def _bind_count(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    labels = sorted(label for label in M.label_counts(s) if is_countable(label))
-    return {"label": choose(rng, labels, _label_weight(s))}
-
-
 @Q.solve("scene.count.objects")
 def _count(spec: dict, label: str) -> Solution:
-    check(is_countable(label), "mass noun")
-    n = M.label_counts(scene_of(spec))[label]
+    n = len(_countable(scene_of(spec), label))
     return Solution(n, distractors=[n + 1, max(0, n - 1), n + 2, n + 3], fields={"things": plural(label)})
 
 
-def _attr_label_pairs(s: dict) -> list[tuple[str, str]]:
-    return sorted({(a, o["label"]) for o in s["objects"] for a in o["attributes"] if is_countable(o["label"])})
-
-
-@Q.bind("scene.count.attribute")
-def _bind_count_attr(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.count.objects")
+@lazy(_count)
+def _bind_count(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    attr, label = choose(rng, _attr_label_pairs(s), lambda p: M.rarity(s, p[1]))
-    return {"attribute": attr, "label": label}
+    return {"label": s["objects"][_draw(rng, s, list(range(len(s["objects"]))))]["label"]}
 
 
 @Q.solve("scene.count.attribute")
 def _count_attr(spec: dict, attribute: str, label: str) -> Solution:
-    check(is_countable(label), "mass noun")
-    objs = [o for o in scene_of(spec)["objects"] if o["label"] == label]
-    n = sum(attribute in o["attributes"] for o in objs)
-    why = f"{len(objs)} {plural(label) if len(objs) != 1 else label} in the image, {n} of them {attribute}."
+    objs = _countable(scene_of(spec), label)
+    status = [M.attr_status(o, attribute) for o in objs]
+    check(None not in status, "an object's attribute of this type is not clear in the image")
+    n = sum(status)
+    why = f"{count_phrase(len(objs), label)} in the image, {n} of them {attribute}."
     return Solution(n, rationale=why, distractors=[len(objs), n + 1, max(0, n - 1), n + 2],
                     fields={"things": f"{attribute} {plural(label)}"})
+
+
+@Q.bind("scene.count.attribute")
+@lazy(_count_attr)
+def _bind_count_attr(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    o = s["objects"][_draw(rng, s, [i for i, o in enumerate(s["objects"]) if o["attributes"]])]
+    return {"attribute": pick(rng, o["attributes"]), "label": o["label"]}
 
 
 # --- frequency -----------------------------------------------------------------------
 
 def _frequency(spec: dict, most: bool) -> Solution:
-    counts = {k: v for k, v in M.label_counts(scene_of(spec)).items() if is_countable(k)}
+    """Every kind tied at the extreme (a list: ties are answered, not skipped), unless all kinds tie."""
+    s = scene_of(spec)
+    labels = sorted({o["label"] for o in s["objects"] if is_countable(o["label"])})
+    counts = {label: len(_countable(s, label)) for label in labels}
     check(len(counts) >= 2, "fewer than two countable kinds")
     best = (max if most else min)(counts.values())
-    winners = [k for k, v in counts.items() if v == best]
-    check(len(winners) == 1, "tie")
+    winners = sorted(k for k, v in counts.items() if v == best)
+    check(len(winners) < len(counts), "every kind appears equally often")
     order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    why = ", ".join(f"{k}: {v}" for k, v in order) + f"; {winners[0]} is the {'most' if most else 'least'} frequent."
-    return Solution(winners[0], rationale=why, distractors=[k for k, _ in order if k != winners[0]])
+    word = "most" if most else "least"
+    why = ", ".join(f"{k}: {v}" for k, v in order) + f"; {join(winners)} {'is' if len(winners) == 1 else 'are'} the {word} frequent."
+    rest = [k for k, _ in (order if not most else order[::-1]) if k not in winners]
+    distractors = [[k] for k in rest] + [sorted(winners + rest[:1])] + ([winners[:1]] if len(winners) > 1 else [])
+    return Solution(winners, rationale=why, distractors=distractors)
 
 
 @Q.solve("scene.frequency.most")
@@ -100,16 +118,6 @@ def _beats(s: dict, w: int, o: int, direction: str) -> bool:
     axis, side, _ = EXTREMES[direction]
     bw, bo = s["objects"][w]["box"], s["objects"][o]["box"]
     return M.separated(s, w, o, axis) and (bw[side] < bo[side] if side < 2 else bw[side] > bo[side])
-
-
-@Q.bind("scene.extreme.choice")
-def _bind_extreme(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    names = M.named(s)
-    options = [(d, w, [o for o in names if o != w and _beats(s, w, o, d)]) for d in EXTREMES for w in names]
-    direction, winner, beaten = choose(rng, [x for x in options if x[2]], lambda x: M.rarity(s, s["objects"][x[1]]["label"]))
-    others = pick_n(rng, beaten, randint(rng, 1, min(3, len(beaten))))
-    return {"direction": direction, "candidates": shuffled(rng, [winner] + others)}
 
 
 def _extreme(spec: dict, direction: str, candidates: list[int]) -> tuple[int, Solution]:
@@ -132,7 +140,17 @@ def _extreme_choice(spec: dict, direction: str, candidates: list[int]) -> Soluti
     return _extreme(spec, direction, candidates)[1]
 
 
-Q.bind("scene.extreme.box")(_bind_extreme)
+@Q.bind("scene.extreme.choice")
+@lazy(_extreme_choice)
+def _bind_extreme(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    names = M.named(s)
+    direction = pick(rng, list(EXTREMES))
+    winner = _draw(rng, s, names)
+    beaten = [o for o in names if o != winner and _beats(s, winner, o, direction)]
+    check(bool(beaten), "nothing beyond")
+    others = pick_n(rng, beaten, randint(rng, 1, min(3, len(beaten))))
+    return {"direction": direction, "candidates": shuffled(rng, [winner] + others)}
 
 
 @Q.solve("scene.extreme.box")
@@ -141,125 +159,152 @@ def _extreme_box(spec: dict, direction: str, candidates: list[int]) -> Solution:
     return Solution(M.norm_box(scene_of(spec), w), rationale=sol.rationale, fields=sol.fields)
 
 
+Q.bind("scene.extreme.box")(_bind_extreme)
+
+
 # --- attributes at a region ----------------------------------------------------------
 
-@Q.bind("scene.region.attributes")
-def _bind_region_attrs(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    return {"object": choose(rng, [i for i in M.unique_regions(s) if s["objects"][i]["attributes"]], _obj_weight(s))}
-
-
 def _region(s: dict, i: int) -> str:
-    check(i in M.unique_regions(s), "region names more than one object")
+    check(i in M.unique_regions(s), "region names more than one object, or an object barely visible")
     return M.fmt_coords(M.norm_box(s, i))
 
 
 @Q.solve("scene.region.attributes")
 def _region_attrs(spec: dict, object: int) -> Solution:
     s = scene_of(spec)
-    attrs = sorted(s["objects"][object]["attributes"])
-    check(bool(attrs), "no attributes")
+    o = s["objects"][object]
+    attrs = sorted(o["attributes"])
+    check(bool(attrs) and M.fully_clear(o), "no attributes, or one not clear in the image")
     return Solution(attrs, fields={"region": _region(s, object)})
 
 
-def _typed_pairs(s: dict) -> list[tuple[int, str]]:
-    return [(i, kind) for i in M.unique_regions(s) for kind in attribute_types()
-            if M.typed_value(s["objects"][i], kind)]
-
-
-@Q.bind("scene.region.typed_attribute")
-def _bind_typed(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.region.attributes")
+@lazy(_region_attrs)
+def _bind_region_attrs(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    i, kind = choose(rng, _typed_pairs(s), lambda p: M.rarity(s, s["objects"][p[0]]["label"]))
-    return {"object": i, "kind": kind}
+    return {"object": _draw(rng, s, M.unique_regions(s))}
 
 
 @Q.solve("scene.region.typed_attribute")
 def _typed(spec: dict, object: int, kind: str) -> Solution:
     s = scene_of(spec)
     value = M.typed_value(s["objects"][object], kind)
-    check(value is not None, f"no single {kind}")
+    check(value is not None and kind not in s["objects"][object].get("unclear", ()), f"no single clear {kind}")
     seen = sorted({a for o in s["objects"] for a in o["attributes"] + [o["label"]] if attribute_type(a) == kind} - {value})
     vocab = [v for v in attribute_types()[kind]["values"] if v != value]
     return Solution(value, distractors=seen + vocab[:6],
                     fields={"region": _region(s, object), "kind_noun": attribute_types()[kind]["noun"]})
 
 
+@Q.bind("scene.region.typed_attribute")
+@lazy(_typed)
+def _bind_typed(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    return {"object": _draw(rng, s, M.unique_regions(s)), "kind": pick(rng, list(attribute_types()))}
+
+
 # --- relations -----------------------------------------------------------------------
 
-def _predicate_distractors(s: dict, answer: str) -> list[str]:
-    return sorted({p for _, p, _ in s["relations"]} - {answer})
+def _relation_answer(s: dict, a: int, b: int, asked: list[str]) -> Solution:
+    """Which of the two ``asked`` predicates ``a`` stands in to ``b``: one holds, the other fails.
+
+    Along an axis the pair is its two sides ("left of", "right of"); otherwise two annotated
+    predicates ("holding", "wearing"), the wrong one absent from the annotation.
+    """
+    rel = M.relations(s)
+    check(len(asked) == 2 and asked[0] != asked[1], "two predicates are asked")
+    values = [rel.value(a, p, b) for p in asked]
+    check(sorted(values) == [FAILS, HOLDS], "not exactly one of the two holds clearly")
+    right, wrong = (asked[0], asked[1]) if values[0] == HOLDS else (asked[1], asked[0])
+    return Solution(right, distractors=[wrong], fields={"pair_or": f"{asked[0]} or {asked[1]}"})
 
 
-def _related_pairs(s: dict, allowed: list[int]) -> list[tuple[int, int]]:
-    ok = set(allowed)
-    return sorted({(a, b) for a, _, b in s["relations"] if a in ok and b in ok and a != b
-                   and M.single_predicate(s, a, b)})
+def _draw_predicates(rng: np.random.Generator, s: dict, a: int, b: int) -> list[str]:
+    """Two predicates to ask about ``a`` and ``b``: an axis's two sides, or an annotated one that
+    holds with another of the scene's annotated predicates."""
+    rel = M.relations(s)
+    kinds = list(rel.axes) + (["annotated"] if rel.annotated else [])
+    kind = pick(rng, kinds)
+    if kind != "annotated":
+        return shuffled(rng, list(rel.axes[kind]))
+    holding = [p for p in rel.annotated if rel.holds(a, p, b)]
+    check(len(holding) == 1 and len(rel.annotated) >= 2, "no single annotated relation")
+    return shuffled(rng, [holding[0], pick(rng, [p for p in rel.annotated if p != holding[0]])])
 
 
-@Q.bind("scene.relation.objects")
-def _bind_rel_objects(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    a, b = choose(rng, _related_pairs(s, M.named(s)), lambda p: M.rarity(s, s["objects"][p[1]]["label"]))
-    return {"subject": a, "object": b}
+def _annotated_first(rng: np.random.Generator, s: dict, pool: list[int]) -> tuple[int, int]:
+    """A pair of ``pool`` objects: half the time one with an annotated relation (rarer than geometry)."""
+    rel = M.relations(s)
+    ok = set(pool)
+    linked = [(a, b) for a, p, b in rel.holding() if p in rel.annotated and a in ok and b in ok]
+    if linked and rng.random() < 0.5:
+        return pick(rng, linked)
+    a = _draw(rng, s, pool)
+    return a, _draw(rng, s, [i for i in pool if i != a])
 
 
 @Q.solve("scene.relation.objects")
-def _rel_objects(spec: dict, subject: int, object: int) -> Solution:
+def _rel_objects(spec: dict, subject: int, object: int, predicates: list[str]) -> Solution:
     s = scene_of(spec)
     names = M.names(s)
-    check(bool(names[subject] and names[object]), "ambiguous reference")
-    pred = M.single_predicate(s, subject, object)
-    check(pred is not None, "no single relation")
-    return Solution(pred, distractors=_predicate_distractors(s, pred), fields={"a": names[subject], "b": names[object]})
+    check(bool(names[subject] and names[object]) and subject != object, "ambiguous reference")
+    sol = _relation_answer(s, subject, object, predicates)
+    sol.fields.update({"a": names[subject], "b": names[object]})
+    return sol
 
 
-@Q.bind("scene.relation.regions")
-def _bind_rel_regions(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.relation.objects")
+@lazy(_rel_objects)
+def _bind_rel_objects(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    a, b = choose(rng, _related_pairs(s, M.unique_regions(s)))
-    return {"subject": a, "object": b}
+    a, b = _annotated_first(rng, s, M.named(s))
+    return {"subject": a, "object": b, "predicates": _draw_predicates(rng, s, a, b)}
 
 
 @Q.solve("scene.relation.regions")
-def _rel_regions(spec: dict, subject: int, object: int) -> Solution:
+def _rel_regions(spec: dict, subject: int, object: int, predicates: list[str]) -> Solution:
     s = scene_of(spec)
-    pred = M.single_predicate(s, subject, object)
-    check(pred is not None, "no single relation")
-    return Solution(pred, distractors=_predicate_distractors(s, pred),
-                    fields={"region_a": _region(s, subject), "region_b": _region(s, object)})
+    check(subject != object, "one object")
+    sol = _relation_answer(s, subject, object, predicates)
+    sol.fields.update({"region_a": _region(s, subject), "region_b": _region(s, object)})
+    return sol
 
 
-def subjects(s: dict, pred: str, obj: int) -> list[int]:
-    """Every object that stands in ``pred`` to ``obj``."""
-    return sorted({a for a, p, b in s["relations"] if p == pred and b == obj and a != obj})
-
-
-@Q.bind("scene.relation.which")
-def _bind_which(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.relation.regions")
+@lazy(_rel_regions)
+def _bind_rel_regions(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    names = M.named(s)
-    options = []
-    for a, pred, b in s["relations"]:
-        if a in names and b in names and subjects(s, pred, b) == [a]:
-            others = [c for c in names if c not in (a, b)]
-            if others:
-                options.append((a, pred, b, others))
-    a, pred, b, others = choose(rng, options, lambda x: M.rarity(s, s["objects"][x[0]]["label"]))
-    cands = shuffled(rng, [a] + pick_n(rng, others, randint(rng, 1, min(3, len(others)))))
-    return {"predicate": pred, "object": b, "candidates": cands}
+    a, b = _annotated_first(rng, s, M.unique_regions(s))
+    return {"subject": a, "object": b, "predicates": _draw_predicates(rng, s, a, b)}
 
 
 @Q.solve("scene.relation.which")
 def _which(spec: dict, predicate: str, object: int, candidates: list[int]) -> Solution:
     s = scene_of(spec)
     names = M.names(s)
-    check(all(names[c] for c in candidates + [object]), "ambiguous reference")
-    hits = [c for c in candidates if c in subjects(s, predicate, object)]
-    check(len(hits) == 1, "not exactly one candidate in the relation")
-    return Solution(names[hits[0]], distractors=[names[c] for c in candidates if c != hits[0]],
+    rel = M.relations(s)
+    check(len(set(candidates)) == len(candidates) >= 2 and object not in candidates
+          and all(names[c] for c in candidates + [object]), "ambiguous reference")
+    maybe = [c for c in candidates if rel.value(c, predicate, object) != FAILS]
+    check(len(maybe) == 1 and rel.holds(maybe[0], predicate, object), "not exactly one candidate in the relation")
+    hit = maybe[0]
+    return Solution(names[hit], distractors=[names[c] for c in candidates if c != hit],
                     fields={"choices": join([the(names[c]) for c in candidates]),
                             "choices_or": join([the(names[c]) for c in candidates], "or"), "b": names[object]})
+
+
+@Q.bind("scene.relation.which")
+@lazy(_which)
+def _bind_which(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    rel, names = M.relations(s), M.named(s)
+    b = _draw(rng, s, names)
+    pred = pick(rng, rel.predicates())
+    hits = [a for a in names if a != b and rel.holds(a, pred, b)]
+    misses = [c for c in names if c != b and rel.value(c, pred, b) == FAILS]
+    check(bool(hits and misses), "no candidates")
+    cands = shuffled(rng, [pick(rng, hits)] + pick_n(rng, misses, randint(rng, 1, min(3, len(misses)))))
+    return {"predicate": pred, "object": b, "candidates": cands}
 
 
 # --- depth ---------------------------------------------------------------------------
@@ -273,18 +318,14 @@ def _pick_nearer(which: str, da: float, db: float) -> bool:
     return da < db if which == "closer" else da > db
 
 
-@Q.bind("scene.depth.points")
-def _bind_depth_points(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    pts = [(i, k) for i, o in enumerate(s["objects"]) for k, p in enumerate(o["points"]) if p[2] is not None]
-    dist = {ik: s["objects"][ik[0]]["points"][ik[1]][2] for ik in pts}
-    pairs = [(a, b) for a in pts for b in pts if a < b and M.distinct_depths(s, dist[a], dist[b])]
-    a, b = choose(rng, pairs)
-    return {"a": list(a), "b": list(b), "which": pick(rng, WHICH)}
-
-
 def _point(s: dict, ik: list[int]) -> list:
     return s["objects"][ik[0]]["points"][ik[1]]
+
+
+def _draw_point(rng: np.random.Generator, s: dict) -> list[int]:
+    owners = [i for i, o in enumerate(s["objects"]) if o["points"]]
+    i = _draw(rng, s, owners)
+    return [i, randint(rng, 0, len(s["objects"][i]["points"]) - 1)]
 
 
 @Q.solve("scene.depth.points")
@@ -299,18 +340,16 @@ def _depth_points(spec: dict, a: list[int], b: list[int], which: str) -> Solutio
                                                     "relative": RELATIVE[which]})
 
 
+@Q.bind("scene.depth.points")
+@lazy(_depth_points)
+def _bind_depth_points(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    a, b = _draw_point(rng, s), _draw_point(rng, s)
+    return {"a": a, "b": b, "which": pick(rng, WHICH)}
+
+
 def _depth_named(s: dict) -> list[int]:
     return [i for i in M.named(s) if s["objects"][i]["distance"] is not None]
-
-
-@Q.bind("scene.depth.objects")
-def _bind_depth_objects(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    objs = _depth_named(s)
-    pairs = [(a, b) for a in objs for b in objs if a < b and M.distinct_depths(s, M.distance(s, a), M.distance(s, b))]
-    a, b = choose(rng, pairs, lambda p: M.rarity(s, s["objects"][p[0]]["label"]))
-    a, b = shuffled(rng, [a, b])
-    return {"a": a, "b": b, "which": pick(rng, WHICH)}
 
 
 @Q.solve("scene.depth.objects")
@@ -325,22 +364,20 @@ def _depth_objects(spec: dict, a: int, b: int, which: str) -> Solution:
                     fields={"a_name": names[a], "b_name": names[b], "relative": RELATIVE[which]})
 
 
-@Q.bind("scene.depth.anchor")
-def _bind_anchor(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.depth.objects")
+@lazy(_depth_objects)
+def _bind_depth_objects(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
     objs = _depth_named(s)
-    d = {i: M.distance(s, i) for i in objs}
-    triples = [(c, a, b) for c in objs for a in objs for b in objs
-               if a < b and c not in (a, b) and M.distinct_depths(s, abs(d[a] - d[c]), abs(d[b] - d[c]))]
-    c, a, b = choose(rng, triples, lambda t: M.rarity(s, s["objects"][t[0]]["label"]))
-    a, b = shuffled(rng, [a, b])
-    return {"anchor": c, "a": a, "b": b, "which": pick(rng, WHICH)}
+    a = _draw(rng, s, objs)
+    return {"a": a, "b": _draw(rng, s, [i for i in objs if i != a]), "which": pick(rng, WHICH)}
 
 
 @Q.solve("scene.depth.anchor")
 def _anchor(spec: dict, anchor: int, a: int, b: int, which: str) -> Solution:
     s = scene_of(spec)
     names = M.names(s)
+    check(len({anchor, a, b}) == 3, "three objects")
     dc, da, db = M.distance(s, anchor), M.distance(s, a), M.distance(s, b)
     ga, gb = abs(da - dc), abs(db - dc)
     check(all(names[i] for i in (anchor, a, b)) and M.distinct_depths(s, ga, gb), "ambiguous or too close")
@@ -352,22 +389,22 @@ def _anchor(spec: dict, anchor: int, a: int, b: int, which: str) -> Solution:
                             "relative": RELATIVE[which]})
 
 
-# --- points and masks ----------------------------------------------------------------
-
-@Q.bind("scene.points.same_object")
-def _bind_same(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.depth.anchor")
+@lazy(_anchor)
+def _bind_anchor(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    pts = [[i, k] for i, o in enumerate(s["objects"]) for k in range(len(o["points"]))]
-    same = [(p, q) for p in pts for q in pts if p < q and p[0] == q[0]]
-    diff = [(p, q) for p in pts for q in pts if p < q and p[0] != q[0]]
-    pool = same if (same and (not diff or rng.random() < 0.5)) else diff
-    p, q = shuffled(rng, list(choose(rng, pool)))
-    return {"a": p, "b": q}
+    objs = _depth_named(s)
+    c = _draw(rng, s, objs)
+    a = _draw(rng, s, [i for i in objs if i != c])
+    return {"anchor": c, "a": a, "b": _draw(rng, s, [i for i in objs if i not in (a, c)]), "which": pick(rng, WHICH)}
 
+
+# --- points and masks ----------------------------------------------------------------
 
 @Q.solve("scene.points.same_object")
 def _same(spec: dict, a: list[int], b: list[int]) -> Solution:
     s = scene_of(spec)
+    check(a != b, "one point")
     pa, pb = _point(s, a), _point(s, b)
     why = (f"{M.fmt_coords(pa[:2])} lies on the {s['objects'][a[0]]['label']} only, "
            f"{M.fmt_coords(pb[:2])} on the {s['objects'][b[0]]['label']} only"
@@ -376,52 +413,56 @@ def _same(spec: dict, a: list[int], b: list[int]) -> Solution:
                     fields={"pa": M.fmt_coords(pa[:2]), "pb": M.fmt_coords(pb[:2])})
 
 
+@Q.bind("scene.points.same_object")
+@lazy(_same)
+def _bind_same(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    p = _draw_point(rng, s)
+    if rng.random() < 0.5:  # the same object half the time
+        return {"a": p, "b": [p[0], randint(rng, 0, len(s["objects"][p[0]]["points"]) - 1)]}
+    return {"a": p, "b": _draw_point(rng, s)}
+
+
 # --- multi-hop -----------------------------------------------------------------------
 
-def _hops(s: dict) -> list[tuple[int, str, int]]:
-    """``(x, pred, anchor)``: ``x`` is the only object in ``pred`` to the named ``anchor``."""
-    names = M.names(s)
-    return sorted({(a, p, b) for a, p, b in s["relations"] if names[b] and subjects(s, p, b) == [a]})
-
-
 def _described(s: dict, hop: list) -> str:
-    """"the object that is holding the bat"."""
+    """"the object that is holding the bat", when exactly that one object could be meant."""
     x, pred, anchor = hop
-    check(subjects(s, pred, anchor) == [x] and M.names(s)[anchor] is not None, "description not unique")
-    return f"the object that is {pred} the {M.names(s)[anchor]}"
+    names = M.names(s)
+    check(names[anchor] is not None and M.referable(s)[x] and x != anchor
+          and M.relations(s).unique_subject(pred, anchor) == x, "description not unique")
+    return f"the object that is {pred} the {names[anchor]}"
+
+
+def _draw_hop(rng: np.random.Generator, s: dict) -> list:
+    rel = M.relations(s)
+    anchor = _draw(rng, s, M.named(s))
+    pred = pick(rng, rel.predicates())
+    x = rel.unique_subject(pred, anchor)
+    check(x is not None, "no unique subject")
+    return [x, pred, anchor]
 
 
 def _label_distractors(s: dict, label: str) -> list[str]:
     return sorted({o["label"] for o in s["objects"]} - {label})
 
 
-@Q.bind("scene.multihop.object")
-def _bind_mh_object(spec: dict, rng: np.random.Generator) -> dict:
-    s = scene_of(spec)
-    hops = _hops(s)
-    chains = [(y, p1, h) for h in hops for y, p1, x in s["relations"]
-              if x == h[0] and y not in (h[0], h[2]) and subjects(s, p1, x) == [y]]
-    y, p1, h = choose(rng, chains, lambda c: M.rarity(s, s["objects"][c[0]]["label"]))
-    return {"predicate": p1, "hop": list(h)}
-
-
 @Q.solve("scene.multihop.object")
 def _mh_object(spec: dict, predicate: str, hop: list) -> Solution:
     s = scene_of(spec)
     inner = _described(s, hop)
-    ys = subjects(s, predicate, hop[0])
-    check(len(ys) == 1 and ys[0] not in (hop[0], hop[2]), "not exactly one object")
-    label, mid = s["objects"][ys[0]]["label"], s["objects"][hop[0]]["label"]
+    y = M.relations(s).unique_subject(predicate, hop[0])
+    check(y is not None and y not in (hop[0], hop[2]) and M.referable(s)[y], "not exactly one object")
+    label, mid = s["objects"][y]["label"], s["objects"][hop[0]]["label"]
     why = f"{inner[0].upper() + inner[1:]} is the {mid}; the object that is {predicate} the {mid} is the {label}."
     return Solution(label, rationale=why, distractors=_label_distractors(s, label), fields={"inner": inner})
 
 
-@Q.bind("scene.multihop.attribute")
-def _bind_mh_attr(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.multihop.object")
+@lazy(_mh_object)
+def _bind_mh_object(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    options = [(h, kind) for h in _hops(s) for kind in attribute_types() if M.typed_value(s["objects"][h[0]], kind)]
-    h, kind = choose(rng, options, lambda x: M.rarity(s, s["objects"][x[0][0]]["label"]))
-    return {"hop": list(h), "kind": kind}
+    return {"predicate": pick(rng, M.relations(s).predicates()), "hop": _draw_hop(rng, s)}
 
 
 @Q.solve("scene.multihop.attribute")
@@ -430,7 +471,7 @@ def _mh_attr(spec: dict, hop: list, kind: str) -> Solution:
     inner = _described(s, hop)
     obj = s["objects"][hop[0]]
     value = M.typed_value(obj, kind)
-    check(value is not None, f"no single {kind}")
+    check(value is not None and kind not in obj.get("unclear", ()), f"no single clear {kind}")
     others = sorted({a for o in s["objects"] for a in o["attributes"] if attribute_type(a) == kind} - {value})
     noun = attribute_types()[kind]["noun"]
     why = f"{inner[0].upper() + inner[1:]} is the {obj['label']}, whose {noun} is {value}."
@@ -438,25 +479,32 @@ def _mh_attr(spec: dict, hop: list, kind: str) -> Solution:
                     fields={"inner": inner, "kind_noun": noun})
 
 
-@Q.bind("scene.multihop.relation")
-def _bind_mh_rel(spec: dict, rng: np.random.Generator) -> dict:
+@Q.bind("scene.multihop.attribute")
+@lazy(_mh_attr)
+def _bind_mh_attr(spec: dict, rng: np.random.Generator) -> dict:
     s = scene_of(spec)
-    names = M.names(s)
-    options = [(a, h) for h in _hops(s) for a in M.named(s)
-               if a not in (h[0], h[2]) and M.single_predicate(s, a, h[0]) and names[a] != names[h[2]]]
-    a, h = choose(rng, options, lambda x: M.rarity(s, s["objects"][x[0]]["label"]))
-    return {"subject": a, "hop": list(h)}
+    return {"hop": _draw_hop(rng, s), "kind": pick(rng, list(attribute_types()))}
 
 
 @Q.solve("scene.multihop.relation")
-def _mh_rel(spec: dict, subject: int, hop: list) -> Solution:
+def _mh_rel(spec: dict, subject: int, hop: list, predicates: list[str]) -> Solution:
     s = scene_of(spec)
     inner = _described(s, hop)
     name = M.names(s)[subject]
-    pred = M.single_predicate(s, subject, hop[0])
-    check(bool(name) and pred is not None, "ambiguous")
-    why = f"{inner[0].upper() + inner[1:]} is the {s['objects'][hop[0]]['label']}; the {name} is {pred} it."
-    return Solution(pred, rationale=why, distractors=_predicate_distractors(s, pred), fields={"a": name, "inner": inner})
+    check(bool(name) and subject not in (hop[0], hop[2]) and name != M.names(s)[hop[2]], "ambiguous")
+    sol = _relation_answer(s, subject, hop[0], predicates)
+    sol.rationale = f"{inner[0].upper() + inner[1:]} is the {s['objects'][hop[0]]['label']}; the {name} is {sol.answer} it."
+    sol.fields.update({"a": name, "inner": inner})
+    return sol
+
+
+@Q.bind("scene.multihop.relation")
+@lazy(_mh_rel)
+def _bind_mh_rel(spec: dict, rng: np.random.Generator) -> dict:
+    s = scene_of(spec)
+    hop = _draw_hop(rng, s)
+    a = _draw(rng, s, [i for i in M.named(s) if i not in (hop[0], hop[2])])
+    return {"subject": a, "hop": hop, "predicates": _draw_predicates(rng, s, a, hop[0])}
 
 
 FAMILIES = load_families(Path(__file__).with_name("single.yaml"), Q)

@@ -11,7 +11,8 @@ import yaml
 from mmsynth.rand import pick, randint, uniform
 from scenegraph.depth import exclusive_points
 from scenegraph.model import make_object
-from scenegraph.synthetic.raycast import FLOOR, Camera, Cast, cast
+from scenegraph.relations import params
+from scenegraph.synthetic.raycast import FLOOR, Camera, Cast, cast, intersect, screen_window
 
 MIN_VISIBLE_PX = 80
 MIN_SPACING = 0.25
@@ -72,47 +73,62 @@ def sample_layout(rng: np.random.Generator, palette: dict | None = None) -> tupl
 
 
 def scene_graph(layout: dict, scene_id: str, c: Cast | None = None) -> dict:
-    """The exact scene graph of a layout: visible boxes and masks, distances, points, relations."""
-    c = c if c is not None else cast(layout["objects"], camera(layout))
+    """The exact scene graph of a layout: visible boxes and masks, distances, points, and what
+    the image shows of each object (visible pixels and share, floor position, whether its
+    size word holds visually). Relations are not listed: the engine computes every pair
+    from this geometry (:mod:`scenegraph.relations`)."""
+    cam = camera(layout)
+    c = c if c is not None else cast(layout["objects"], cam)
     objs, masks = [], []
     for k, o in enumerate(layout["objects"]):
         mask = c.labels == k
         ys, xs = np.nonzero(mask)
         masks.append(mask)
         objs.append((o, [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1],
-                     float(np.median(c.distance[mask]))))
+                     float(np.median(c.distance[mask])), int(mask.sum())))
     points = exclusive_points(masks, c.distance, seed=int(abs(hash_layout(layout))))
-    objects = [make_object(o["shape"], box, [o["size"], o["color"], o["material"]], dist, pts)
-               for (o, box, dist), pts in zip(objs, points)]
+    full = [silhouette_pixels(o, cam) for o in layout["objects"]]
+    unclear = unclear_sizes(layout["objects"], full)
+    objects = [make_object(o["shape"], box, [a for a in (o["size"], o["color"], o["material"]) if k not in unclear or a != o["size"]],
+                           dist, pts, pixels=px, visible=round(px / max(full[k], 1), 3),
+                           ground=[o["x"], o["z"], round(footprint(o), 3)], unclear=["size"] if k in unclear else None)
+               for k, ((o, box, dist, px), pts) in enumerate(zip(objs, points))]
     return {"id": scene_id, "image": None, "width": layout["width"], "height": layout["height"],
-            "objects": objects, "relations": relations(layout["objects"]), "depth_gap": vocab()["depth_gap"],
+            "objects": objects, "relations": [], "depth_gap": vocab()["depth_gap"],
             "rarity": {o["label"]: 1.0 for o in objects}}
+
+
+def silhouette_pixels(obj: dict, cam: Camera) -> int:
+    """Pixels the object would cover with nothing in front of it."""
+    rows, cols = screen_window(obj, cam, 1)
+    t, _ = intersect(obj, cam.origin, cam.rays(1)[rows, cols])
+    return int(np.isfinite(t).sum())
+
+
+def footprint(obj: dict) -> float:
+    """Radius of the object's footprint on the floor (a cube's half-diagonal)."""
+    s = obj["extent"]
+    return {"cube": s * 0.8 * np.sqrt(2), "cylinder": s * 0.85}.get(obj["shape"], s)
+
+
+def unclear_sizes(objects: list[dict], full: list[int]) -> set[int]:
+    """Objects whose size word does not hold visually: a "large" one that does not look clearly
+    bigger than every "small" one (apparent size = sqrt of the unoccluded silhouette), or the
+    reverse; with no object of the other size to compare with, every size is unclear."""
+    ratio = params()["size_ratio"]
+    apparent = [float(np.sqrt(f)) for f in full]
+    out = set()
+    for k, o in enumerate(objects):
+        others = [apparent[j] for j, p in enumerate(objects) if p["size"] != o["size"]]
+        if not others:
+            out.add(k)
+        elif o["size"] == "large" and apparent[k] < ratio * max(others):
+            out.add(k)
+        elif o["size"] == "small" and apparent[k] * ratio > min(others):
+            out.add(k)
+    return out
 
 
 def hash_layout(layout: dict) -> int:
     """A stable number from the layout's positions (seeds the point sampling)."""
     return int(sum((k + 1) * (o["x"] * 1000 + o["z"] * 7919) for k, o in enumerate(layout["objects"])))
-
-
-def relations(objects: list[dict]) -> list[list]:
-    """Each object related to its nearest neighbours on the floor, both ways, by the dominant axis.
-
-    "left of"/"right of" along x (the image's horizontal), "in front of"/"behind" along
-    z (away from the camera); one predicate per ordered pair.
-    """
-    k = vocab()["neighbours"]
-    pairs: set[tuple[int, int]] = set()
-    for i, a in enumerate(objects):
-        near = sorted((np.hypot(a["x"] - b["x"], a["z"] - b["z"]), j) for j, b in enumerate(objects) if j != i)
-        pairs |= {tuple(sorted((i, j))) for _, j in near[:k]}
-    out = []
-    for i, j in sorted(pairs):
-        out += [[i, predicate(objects[i], objects[j]), j], [j, predicate(objects[j], objects[i]), i]]
-    return out
-
-
-def predicate(s: dict, o: dict) -> str:
-    dx, dz = s["x"] - o["x"], s["z"] - o["z"]
-    if abs(dx) >= abs(dz):
-        return "left of" if dx < 0 else "right of"
-    return "in front of" if dz < 0 else "behind"

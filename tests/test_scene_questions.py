@@ -22,11 +22,6 @@ from scenegraph.synthetic.raycast import bounding_sphere
 from scenegraph.synthetic.world import camera, sample_scene
 
 from realdata import BASEBALL
-# Families that are not well posed anywhere in the two baseball images, checked by hand:
-# every countable label count ties (image 1: all 1; image 2: human 2, ball 2, rest 1), and
-# no relation chain has an unambiguous middle object (the two balls are both "white ball").
-NOT_POSED_ON_BASEBALL = {"scene.frequency.most", "scene.frequency.least", "scene.multihop.object",
-                         "scene.multihop.relation"}
 
 
 @pytest.fixture(scope="module")
@@ -102,26 +97,34 @@ def test_every_family_on_synthetic_scenes():
     assert covered == set(ALL_FAMILIES) | {"scene.describe"}, sorted(set(ALL_FAMILIES) - covered)
 
 
-def test_every_family_on_the_real_baseball_sample(baseball_option):
+def test_every_family_fires_on_the_real_baseball_sample(baseball_option):
+    """Ties are answered (all tied kinds), and relations computed for every pair give the
+    multi-hop families chains the sparse annotation lacked."""
     covered = set()
     for name in GENERATORS:
         gen = registry.create(name, scenes=baseball_option)
-        if {f.name for f in gen.families} <= NOT_POSED_ON_BASEBALL:
-            with pytest.raises(RuntimeError, match=f"{name}: no well-posed question on 30 draws from provision"):
-                gen.make(0, 0)
-            continue
-        records = _cover_families(gen, 12)
+        records = _cover_families(gen, 30)
         _check_records(gen, records)
         covered |= set(records)
-    assert covered == set(ALL_FAMILIES) - NOT_POSED_ON_BASEBALL, sorted(set(ALL_FAMILIES) - covered)
+    assert covered == set(ALL_FAMILIES), sorted(set(ALL_FAMILIES) - covered)
 
 
-@pytest.mark.parametrize("family", sorted(NOT_POSED_ON_BASEBALL))
-def test_families_not_posed_on_baseball_say_so(b1, b2, family):
-    fam = ALL_FAMILIES[family]
-    for spec in (b1, b2):
-        with pytest.raises(NotApplicable):
-            fam.solve(spec, **fam.bind(spec, np.random.default_rng(0)))
+def test_frequency_ties_are_answered_and_an_all_way_tie_is_not_asked(b1, b2):
+    # baseball_2: human 2, ball 2, batter, bat, baseball glove 1 each ("game" is a mass noun)
+    assert _solve("scene.frequency.most", b2).answer == ["ball", "human"]
+    assert _solve("scene.frequency.least", b2).answer == ["baseball glove", "bat", "batter"]
+    with pytest.raises(NotApplicable):  # baseball_1: every kind once
+        _solve("scene.frequency.most", b1)
+
+
+def test_multihop_on_baseball_uses_computed_relations(b1):
+    # the batter is the only object holding the bat; only the uniform's box centre is clearly left of the batter's
+    hop = [0, "holding", 1]
+    assert _solve("scene.multihop.object", b1, predicate="left of", hop=hop).answer == "baseball uniform"
+    with pytest.raises(NotApplicable):  # the bat and the ball are both right of the batter
+        _solve("scene.multihop.object", b1, predicate="right of", hop=hop)
+    sol = _solve("scene.multihop.relation", b1, subject=2, hop=hop, predicates=["left of", "right of"])
+    assert sol.answer == "right of"
 
 
 # --- hand-derived answers on the real sample -----------------------------------------
@@ -166,7 +169,10 @@ def test_closer_point_has_the_brighter_raw_depth(b1):
 
 
 def test_relations_counts_and_attributes_by_hand(b1, b2):
-    assert _solve("scene.relation.objects", b1, subject=0, object=1).answer == "holding"
+    assert _solve("scene.relation.objects", b1, subject=0, object=1, predicates=["wearing", "holding"]).answer == "holding"
+    assert _solve("scene.relation.objects", b1, subject=1, object=0, predicates=["left of", "right of"]).answer == "right of"
+    with pytest.raises(NotApplicable):  # the batter holds the bat and wears no bat
+        _solve("scene.relation.objects", b1, subject=0, object=1, predicates=["wearing", "about to hit"])
     assert _solve("scene.relation.which", b1, predicate="holding", object=1, candidates=[2, 0]).answer == "batter"
     assert _solve("scene.count.objects", b2, label="human").answer == 2
     assert _solve("scene.count.attribute", b2, attribute="white", label="human").answer == 1
@@ -233,7 +239,7 @@ def test_synthetic_scene_graph_matches_the_image():
             for x, y, _ in o["points"]:
                 px = img[int(y * scene["height"]), int(x * scene["width"])]
                 best = max(colors, key=lambda c: px @ colors[c] / (np.linalg.norm(px) * np.linalg.norm(colors[c]) + 1e-9))
-                hits += best == o["attributes"][1]
+                hits += best in o["attributes"]
                 total += 1
     assert total >= 20 and hits / total >= 0.8, (hits, total)
 

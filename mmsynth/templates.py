@@ -26,16 +26,7 @@ _SPACE_PUNCT = re.compile(r" ([.,?!;:])")
 
 
 def substitute_words(text: str, words: dict[str, list[str]], where: str) -> str:
-    """Replace each ``<@name>`` by ``<alt1|alt2|...>`` of the word set ``name`` (word sets may
-    use other word sets)."""
-    for _ in range(8):
-        if "<@" not in text:
-            return text
-        text = _substitute_once(text, words, where)
-    raise ValueError(f"{where}: word sets nest too deep (a cycle?) in {text!r}")
-
-
-def _substitute_once(text: str, words: dict[str, list[str]], where: str) -> str:
+    """Replace each ``<@name>`` by ``<alt1|alt2|...>`` of the word set ``name``."""
     out, i = [], 0
     while (j := text.find("<@", i)) >= 0:
         k = text.find(">", j)

@@ -83,13 +83,15 @@ class Relations:
             self.table[pred][a, b] = HOLDS
         self.annotated = sorted(set(self.table) - self.geometric)
         self.axes = {axis: pair for axis, pair in AXES.items() if pair[0] in self.table}
+        self._predicates = sorted(self.table)
+        self._holding: list[tuple[int, str, int]] | None = None
 
     def _pair(self, first: str, second: str, offset: np.ndarray, margin: float) -> None:
         self.table[first] = _signed(offset, margin)
         self.table[second] = self.table[first].T.copy()
 
     def predicates(self) -> list[str]:
-        return sorted(self.table)
+        return self._predicates
 
     def value(self, a: int, pred: str, b: int) -> int:
         t = self.table.get(pred)
@@ -133,9 +135,15 @@ class Relations:
         return found[0] if len(found) == 1 else None
 
     def holding(self) -> list[tuple[int, str, int]]:
-        """Every ``(subject, predicate, object)`` that holds, sorted."""
-        out = []
-        for pred in self.predicates():
-            for a, b in zip(*np.nonzero(self.table[pred] == HOLDS)):
-                out.append((int(a), pred, int(b)))
-        return sorted(out)
+        """Every ``(subject, predicate, object)`` that holds, sorted (computed once)."""
+        if self._holding is None:
+            out = []
+            for pred in self._predicates:
+                for a, b in zip(*np.nonzero(self.table[pred] == HOLDS)):
+                    out.append((int(a), pred, int(b)))
+            self._holding = sorted(out)
+        return self._holding
+
+    def annotated_pairs(self) -> list[tuple[int, int]]:
+        """Pairs linked by an annotated predicate."""
+        return sorted({(a, b) for p in self.annotated for a, b in zip(*np.nonzero(self.table[p] == HOLDS))})

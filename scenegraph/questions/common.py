@@ -37,6 +37,10 @@ def check(condition: bool, why: str) -> None:
 TRIES = 40
 
 
+class Never(NotApplicable):
+    """Not applicable on any draw (nothing to draw from): the lazy binder stops retrying."""
+
+
 def lazy(solve: Callable[..., Any], tries: int = TRIES) -> Callable[[Callable[[dict, np.random.Generator], dict]], Callable]:
     """Turn a slot *drawer* into a binder: draw slots, test them with the family's solver,
     retry; NotApplicable after ``tries`` draws. Nothing is enumerated, so a big scene
@@ -48,6 +52,8 @@ def lazy(solve: Callable[..., Any], tries: int = TRIES) -> Callable[[Callable[[d
                     slots = draw(spec, rng)
                     solve(spec, **slots)
                     return slots
+                except Never:
+                    raise
                 except NotApplicable:
                     continue
             raise NotApplicable(f"no well-posed question in {tries} draws")

@@ -16,7 +16,7 @@ from mmsynth.errors import NotApplicable
 from scenegraph import model as M
 from scenegraph.language import a as with_article
 from scenegraph.language import is_countable, plural
-from scenegraph.questions.common import check, choose, join
+from scenegraph.questions.common import TRIES, check, choose, join
 from scenegraph.relations import FAILS, HOLDS
 
 Q = Solvers()
@@ -39,6 +39,7 @@ def _attributed(spec: dict) -> list[tuple[str, str]]:
     return sorted({(a, o["label"]) for s in spec["scenes"] for o in s["objects"] for a in o["attributes"]})
 
 
+@M.per_scene
 def _triples(s: dict) -> set[tuple[str, str, str]]:
     """Label triples that hold between two referable objects."""
     objs, ok = s["objects"], M.referable(s)
@@ -143,9 +144,17 @@ def _relation_present(s: dict, la: str, pred: str, lb: str) -> bool | None:
 
 @Q.bind("scene.multi.has.relation")
 def _bind_has_rel(spec: dict, rng: np.random.Generator) -> dict:
-    triples = sorted({t for s in spec["scenes"] for t in _triples(s)})
-    triple, pol = _bind_odd(spec, rng, [list(t) for t in triples], _has_relation, lambda t: _rarity(spec, t[0]))
-    return {"triple": triple, "polarity": pol}
+    """Draw a triple that holds in one image and a polarity, until exactly one image has (or lacks) it."""
+    scenes = [sorted(_triples(s)) for s in spec["scenes"]]
+    for _ in range(TRIES):
+        pool = scenes[int(rng.integers(len(scenes)))]
+        if not pool:
+            continue
+        triple = list(pool[int(rng.integers(len(pool)))])
+        pol = POLARITY[int(rng.integers(2 if len(scenes) > 2 else 1))]
+        if _is_odd(_has_relation(spec, triple), pol):
+            return {"triple": triple, "polarity": pol}
+    raise NotApplicable("no relation that exactly one image has")
 
 
 @Q.solve("scene.multi.has.relation")
@@ -158,11 +167,16 @@ def _has_rel_solve(spec: dict, triple: list[str], polarity: str) -> Solution:
 
 # --- most / least --------------------------------------------------------------------
 
+@M.per_scene
+def _too_small(s: dict) -> set[str]:
+    """Labels with an object too small to count."""
+    floor = M.params()["min_refer_pixels"]
+    return {o["label"] for i, o in enumerate(s["objects"]) if M.pixels(s, i) < floor}
+
+
 def _counts(spec: dict, label: str) -> list[int]:
     """Objects of ``label`` per image; NotApplicable if one of them is too small to count."""
-    floor = M.params()["min_refer_pixels"]
-    check(all(M.pixels(s, i) >= floor for s in spec["scenes"] for i, o in enumerate(s["objects"]) if o["label"] == label),
-          "an object of the kind is barely visible")
+    check(all(label not in _too_small(s) for s in spec["scenes"]), "an object of the kind is barely visible")
     return [M.label_counts(s)[label] for s in spec["scenes"]]
 
 

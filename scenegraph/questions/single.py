@@ -20,7 +20,7 @@ from mmsynth.questions import Solution, Solvers, load_families
 from mmsynth.rand import pick, pick_n, randint, shuffled, weighted
 from scenegraph import model as M
 from scenegraph.language import attribute_type, attribute_types, count_phrase, is_countable, plural
-from scenegraph.questions.common import check, join, lazy, the
+from scenegraph.questions.common import Never, check, join, lazy, the
 from scenegraph.relations import FAILS, HOLDS
 
 Q = Solvers()
@@ -32,11 +32,16 @@ def scene_of(spec: dict) -> dict:
     return spec["scenes"][0]
 
 
+@M.per_scene
+def _rarities(s: dict) -> np.ndarray:
+    return np.array([M.rarity(s, o["label"]) for o in s["objects"]], dtype=float)
+
+
 def _draw(rng: np.random.Generator, s: dict, pool: list[int]) -> int:
-    """One object of ``pool``, rarer labels more often; NotApplicable on an empty pool."""
+    """One object of ``pool``, rarer labels more often; Never on an empty pool."""
     if not pool:
-        raise NotApplicable("no object to ask about")
-    return weighted(rng, pool, [M.rarity(s, s["objects"][i]["label"]) for i in pool])
+        raise Never("no object to ask about")
+    return weighted(rng, pool, _rarities(s)[pool])
 
 
 def _countable(s: dict, label: str) -> list[dict]:
@@ -236,7 +241,7 @@ def _annotated_first(rng: np.random.Generator, s: dict, pool: list[int]) -> tupl
     """A pair of ``pool`` objects: half the time one with an annotated relation (rarer than geometry)."""
     rel = M.relations(s)
     ok = set(pool)
-    linked = [(a, b) for a, p, b in rel.holding() if p in rel.annotated and a in ok and b in ok]
+    linked = [(int(a), int(b)) for a, b in rel.annotated_pairs() if a in ok and b in ok]
     if linked and rng.random() < 0.5:
         return pick(rng, linked)
     a = _draw(rng, s, pool)

@@ -56,6 +56,7 @@ def _inflect() -> inflect.engine:
     return inflect.engine()
 
 
+@lru_cache(maxsize=4096)
 def a(phrase: str) -> str:
     """The phrase with its indefinite article: "a red cube", "an orange", "an umbrella"."""
     return _inflect().a(phrase)

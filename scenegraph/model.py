@@ -151,6 +151,15 @@ def fmt_coords(values: list[float]) -> str:
 
 
 @per_scene
+def by_label(scene: dict) -> dict[str, list[int]]:
+    """Object indices per label."""
+    out: dict[str, list[int]] = {}
+    for i, o in enumerate(scene["objects"]):
+        out.setdefault(o["label"], []).append(i)
+    return out
+
+
+@per_scene
 def label_counts(scene: dict) -> Counter:
     return Counter(o["label"] for o in scene["objects"])
 

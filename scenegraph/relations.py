@@ -85,6 +85,7 @@ class Relations:
         self.axes = {axis: pair for axis, pair in AXES.items() if pair[0] in self.table}
         self._predicates = sorted(self.table)
         self._holding: list[tuple[int, str, int]] | None = None
+        self._unique: list[tuple[int, str, int]] | None = None
 
     def _pair(self, first: str, second: str, offset: np.ndarray, margin: float) -> None:
         self.table[first] = _signed(offset, margin)
@@ -143,6 +144,20 @@ class Relations:
                     out.append((int(a), pred, int(b)))
             self._holding = sorted(out)
         return self._holding
+
+    def unique_subjects(self) -> list[tuple[int, str, int]]:
+        """Every ``(x, predicate, anchor)`` where ``x`` is the one object that could stand in
+        ``predicate`` to ``anchor`` (computed once, column-wise)."""
+        if self._unique is None:
+            out = []
+            for pred in self._predicates:
+                t = self.table[pred]
+                maybe = (t != FAILS).sum(axis=0)
+                sure = (t == HOLDS).sum(axis=0)
+                for b in np.flatnonzero((maybe == 1) & (sure == 1)):
+                    out.append((int(np.flatnonzero(t[:, b] == HOLDS)[0]), pred, int(b)))
+            self._unique = out
+        return self._unique
 
     def annotated_pairs(self) -> list[tuple[int, int]]:
         """Pairs linked by an annotated predicate."""

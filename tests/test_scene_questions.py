@@ -106,7 +106,7 @@ def test_every_family_fires_on_the_real_baseball_sample(baseball_option):
         records = _cover_families(gen, 30)
         _check_records(gen, records)
         covered |= set(records)
-    assert covered == set(ALL_FAMILIES), sorted(set(ALL_FAMILIES) - covered)
+    assert covered == set(ALL_FAMILIES) | {"scene.describe"}, sorted(set(ALL_FAMILIES) - covered)
 
 
 def test_frequency_ties_are_answered_and_an_all_way_tie_is_not_asked(b1, b2):

@@ -28,7 +28,7 @@ def image_name(k: int) -> str:
 
 
 def _rarity(spec: dict, label: str) -> float:
-    return max(M.rarity(s, label) for s in spec["scenes"])
+    return max(s.get("rarity", {}).get(label, 1.0) for s in spec["scenes"])
 
 
 def _labels(spec: dict) -> list[str]:
@@ -46,14 +46,18 @@ def _triples(s: dict) -> set[tuple[str, str, str]]:
     return {(objs[a]["label"], p, objs[b]["label"]) for a, p, b in M.relations(s).holding() if ok[a] and ok[b]}
 
 
+@M.per_scene
+def _triple_list(s: dict) -> list[tuple[str, str, str]]:
+    return sorted(_triples(s))
+
+
 def _present(s: dict, label: str, attr: str | None = None) -> bool | None:
     """Whether the image shows a (``attr``) ``label``: True (a referable one), False (none
     could be), None (only a barely visible one, or one whose attribute is unclear)."""
     ok = M.referable(s)
     found: bool | None = False
-    for i, o in enumerate(s["objects"]):
-        if o["label"] != label:
-            continue
+    for i in M.by_label(s).get(label, ()):
+        o = s["objects"][i]
         status = True if attr is None else M.attr_status(o, attr)
         if status and ok[i]:
             return True
@@ -82,9 +86,16 @@ def _which_image(spec: dict, flags: list[bool], polarity: str, what: str) -> Sol
 
 
 def _bind_odd(spec: dict, rng: np.random.Generator, things: list, flags_of, weight) -> tuple:
-    options = [(t, pol) for t in things for pol in POLARITY
-               if (pol == "has" or len(spec["scenes"]) > 2) and _is_odd(flags_of(spec, t), pol)]
-    return choose(rng, options, lambda x: weight(x[0]))
+    """Draw a thing (rarer ones more often) and a polarity until exactly one image has (or lacks) it."""
+    if not things:
+        raise NotApplicable("nothing to ask about")
+    w = np.array([weight(t) for t in things], dtype=float)
+    for _ in range(TRIES):
+        t = things[int(rng.choice(len(things), p=w / w.sum()))]
+        pol = POLARITY[int(rng.integers(2 if len(spec["scenes"]) > 2 else 1))]
+        if _is_odd(flags_of(spec, t), pol):
+            return t, pol
+    raise NotApplicable("no thing that exactly one image has")
 
 
 def _is_odd(flags: list[bool | None], polarity: str) -> bool:
@@ -136,16 +147,18 @@ def _relation_present(s: dict, la: str, pred: str, lb: str) -> bool | None:
     pair of such objects could; None otherwise."""
     if tuple([la, pred, lb]) in _triples(s):
         return True
-    rel, objs = M.relations(s), s["objects"]
-    subj = [i for i, o in enumerate(objs) if o["label"] == la]
-    obj = [j for j, o in enumerate(objs) if o["label"] == lb]
-    return False if all(rel.value(i, pred, j) == FAILS for i in subj for j in obj if i != j) else None
+    t = M.relations(s).table.get(pred)
+    subj, obj = M.by_label(s).get(la, []), M.by_label(s).get(lb, [])
+    if t is None or not subj or not obj:
+        return False
+    block = t[np.ix_(subj, obj)]
+    return False if all(block[x, y] == FAILS for x, i in enumerate(subj) for y, j in enumerate(obj) if i != j) else None
 
 
 @Q.bind("scene.multi.has.relation")
 def _bind_has_rel(spec: dict, rng: np.random.Generator) -> dict:
     """Draw a triple that holds in one image and a polarity, until exactly one image has (or lacks) it."""
-    scenes = [sorted(_triples(s)) for s in spec["scenes"]]
+    scenes = [_triple_list(s) for s in spec["scenes"]]
     for _ in range(TRIES):
         pool = scenes[int(rng.integers(len(scenes)))]
         if not pool:
@@ -295,9 +308,12 @@ def _attr_countable(spec: dict, attr: str, label: str) -> bool:
 
 @Q.bind("scene.multi.count.attributed")
 def _bind_attr_total(spec: dict, rng: np.random.Generator) -> dict:
-    options = [list(p) for p in _attributed(spec) if is_countable(p[1]) and _attr_countable(spec, *p)
-               and sum(c > 0 for c in _attr_counts(spec, *p)) >= 2]
-    return {"pair": choose(rng, options, lambda p: _rarity(spec, p[1]))}
+    pairs = [list(p) for p in _attributed(spec) if is_countable(p[1])]
+    for _ in range(TRIES if pairs else 0):
+        p = pairs[int(rng.integers(len(pairs)))]
+        if _attr_countable(spec, *p) and sum(c > 0 for c in _attr_counts(spec, *p)) >= 2:
+            return {"pair": p}
+    raise NotApplicable("no attributed object in two images")
 
 
 @Q.solve("scene.multi.count.attributed")

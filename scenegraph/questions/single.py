@@ -439,13 +439,18 @@ def _described(s: dict, hop: list) -> str:
     return f"the object that is {pred} the {names[anchor]}"
 
 
+@M.per_scene
+def _hops(s: dict) -> list[tuple[int, str, int]]:
+    """``(x, pred, anchor)``: ``x`` referable and the one object that could be ``pred`` the named ``anchor``."""
+    names, ok = M.names(s), M.referable(s)
+    return [h for h in M.relations(s).unique_subjects() if names[h[2]] and ok[h[0]] and h[0] != h[2]]
+
+
 def _draw_hop(rng: np.random.Generator, s: dict) -> list:
-    rel = M.relations(s)
-    anchor = _draw(rng, s, M.named(s))
-    pred = pick(rng, rel.predicates())
-    x = rel.unique_subject(pred, anchor)
-    check(x is not None, "no unique subject")
-    return [x, pred, anchor]
+    hops = _hops(s)
+    if not hops:
+        raise Never("no object is described uniquely by a relation")
+    return list(pick(rng, hops))
 
 
 def _label_distractors(s: dict, label: str) -> list[str]:

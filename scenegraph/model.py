@@ -107,11 +107,18 @@ def pixels(scene: dict, i: int) -> float:
     return max(0.0, x2 - x1) * max(0.0, y2 - y1)
 
 
+def min_pixels(scene: dict) -> float:
+    """Visible pixels an object needs to be referred to or counted: the fixed floor, or a share
+    of the image on small images (a 12 x 10 box is plain to see in a 64 x 48 photo)."""
+    p = params()
+    return min(p["min_refer_pixels"], p["min_refer_share"] * scene["width"] * scene["height"])
+
+
 @per_scene
 def referable(scene: dict) -> list[bool]:
     """Per object: visible enough to be named, boxed or asked about."""
     p = params()
-    return [pixels(scene, i) >= p["min_refer_pixels"] and (o.get("visible") is None or o["visible"] >= p["min_visible_share"])
+    return [pixels(scene, i) >= min_pixels(scene) and (o.get("visible") is None or o["visible"] >= p["min_visible_share"])
             for i, o in enumerate(scene["objects"])]
 
 

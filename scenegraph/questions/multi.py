@@ -183,8 +183,7 @@ def _has_rel_solve(spec: dict, triple: list[str], polarity: str) -> Solution:
 @M.per_scene
 def _too_small(s: dict) -> set[str]:
     """Labels with an object too small to count."""
-    floor = M.params()["min_refer_pixels"]
-    return {o["label"] for i, o in enumerate(s["objects"]) if M.pixels(s, i) < floor}
+    return {o["label"] for i, o in enumerate(s["objects"]) if M.pixels(s, i) < M.min_pixels(s)}
 
 
 def _counts(spec: dict, label: str) -> list[int]:

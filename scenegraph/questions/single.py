@@ -49,7 +49,7 @@ def _countable(s: dict, label: str) -> list[dict]:
     them with enough visible pixels (a sliver might or might not be counted)."""
     check(is_countable(label), "mass noun")
     objs = [i for i, o in enumerate(s["objects"]) if o["label"] == label]
-    check(all(M.pixels(s, i) >= M.params()["min_refer_pixels"] for i in objs), "an object of the kind is barely visible")
+    check(all(M.pixels(s, i) >= M.min_pixels(s) for i in objs), "an object of the kind is barely visible")
     return [s["objects"][i] for i in objs]
 
 

@@ -12,7 +12,7 @@ import stat
 import warnings
 from pathlib import Path, PurePosixPath
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from mmsynth.errors import UserError
 from mmsynth.io import inside
@@ -61,8 +61,12 @@ def image_size(path: Path, deep: bool = False) -> tuple[int, int] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as im:
-                if deep:
-                    im.load()
+                if deep:   # lmms-eval turns truncated loading on for the whole process on import
+                    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+                    try:
+                        im.load()
+                    finally:
+                        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
                 w, h = im.size
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombWarning,
             Image.DecompressionBombError):
